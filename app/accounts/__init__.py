@@ -1,0 +1,1 @@
+"""Accounts: login, tokens, the current viewer and its organisation scope."""

@@ -1,0 +1,102 @@
+"""Account services: authenticate, and the office admin's user management."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.schemas import UserCreate, UserUpdate
+from app.accounts.viewer import Viewer
+from app.db import paginate, utcnow
+from app.errors import FieldErrors, Forbidden, NotFound
+from app.models import Enterprise, Organization, User
+from app.models.enums import ROLE_SIDE, Role
+from app.security import hash_password, verify_password
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same cost either way)."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def check_role_fits(
+    session: Session, role: Role, organization_id: int, enterprise_id: int | None
+) -> None:
+    """Raises FieldErrors unless the role belongs to the organisation's side."""
+    org = session.get(Organization, organization_id)
+    if org is None:
+        raise FieldErrors.one("organization_id", "organization_unknown")
+    if org.side != ROLE_SIDE[role].value:
+        raise FieldErrors.one("role", "role_org_mismatch")
+    if role is Role.enterprise_user:
+        enterprise = session.get(Enterprise, enterprise_id) if enterprise_id else None
+        if enterprise is None or enterprise.chamber_id != org.id:
+            raise FieldErrors.one("enterprise_id", "enterprise_unknown")
+    elif enterprise_id is not None:
+        raise FieldErrors.one("enterprise_id", "role_org_mismatch")
+
+
+def create_user(session: Session, data: UserCreate) -> User:
+    """Raises FieldErrors (also for a username in use). Used by the CLI and by the admin API."""
+    check_role_fits(session, data.role, data.organization_id, data.enterprise_id)
+    if session.scalar(select(User.id).where(User.username == data.username)):
+        raise FieldErrors.one("username", "username_taken")
+    user = User(
+        username=data.username,
+        password_hash=hash_password(data.password),
+        display_name=data.display_name,
+        role=data.role.value,
+        organization_id=data.organization_id,
+        enterprise_id=data.enterprise_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _admin_only(viewer: Viewer) -> None:
+    if not viewer.is_admin:
+        raise Forbidden()
+
+
+def list_users(
+    session: Session,
+    viewer: Viewer,
+    *,
+    organization_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[User], int]:
+    _admin_only(viewer)
+    stmt = select(User).order_by(User.id)
+    if organization_id is not None:
+        stmt = stmt.where(User.organization_id == organization_id)
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def get_user(session: Session, viewer: Viewer, user_id: int) -> User:
+    _admin_only(viewer)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def update_user(session: Session, viewer: Viewer, user_id: int, data: UserUpdate) -> User:
+    """Raises Forbidden, NotFound. A new password or deactivation ends the user's sessions."""
+    user = get_user(session, viewer, user_id)
+    if data.display_name is not None:
+        user.display_name = data.display_name
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+        user.auth_version += 1
+    if data.is_active is not None and data.is_active != user.is_active:
+        user.is_active = data.is_active
+        user.auth_version += 1
+    session.flush()
+    return user

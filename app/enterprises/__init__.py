@@ -1,0 +1,1 @@
+"""Enterprises: member companies a chamber registers and posts demands for."""

@@ -1,0 +1,179 @@
+"""AppError family and the handlers that render every error in one shape, in zh or en.
+
+Every error a user can cause is an `AppError` with an HTTP status and a stable snake_case
+`code`; its message is looked up by code in the request's locale. Under `/api/` errors are
+JSON (`ok`, `status`, `code`, `message`, `errors`); elsewhere they render a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import locale_of, translate, translate_field_error
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An error shown to the user; the handlers render it as JSON or as a page."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(self.code)
+        self.params = params
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotAuthenticated(AppError):
+    status, code = 401, "not_authenticated"
+
+
+class InvalidCredentials(AppError):
+    status, code = 401, "invalid_credentials"
+
+
+class TooManyAttempts(AppError):
+    status, code = 429, "too_many_attempts"
+
+
+class CsrfFailed(AppError):
+    status, code = 403, "csrf_failed"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class BodyTooLarge(AppError):
+    status, code = 413, "body_too_large"
+
+
+class FieldErrors(AppError):
+    """Field-level problems found by a service (not by pydantic), e.g. an unknown CSCO code."""
+
+    status, code = 422, "validation_error"
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.errors = errors  # each {"field", "code", "params"}
+
+    @classmethod
+    def one(cls, field: str, error_code: str, **params: object) -> FieldErrors:
+        return cls([{"field": field, "code": error_code, "params": params}])
+
+
+def field_errors_from_pydantic(
+    exc: ValidationError | RequestValidationError,
+) -> list[dict[str, Any]]:
+    """Turn pydantic's errors into our untranslated field errors."""
+    out: list[dict[str, Any]] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        # Our schemas are flat: the first location part is the field ("skills", 3 -> "skills").
+        field = loc[0] if loc else "body"
+        out.append(
+            {
+                "field": field,
+                "code": err.get("type", "value_error"),
+                "params": dict(err.get("ctx") or {}),
+                "raw": str(err.get("msg", "")),
+            }
+        )
+    return out
+
+
+def render_field_errors(errors: list[dict[str, Any]], locale: str) -> list[dict[str, str]]:
+    return [
+        {
+            "field": e["field"],
+            "code": e["code"],
+            "message": translate_field_error(e["code"], locale, e.get("params", {}), e.get("raw")),
+        }
+        for e in errors
+    ]
+
+
+def error_body(
+    request: Request,
+    status: int,
+    code: str,
+    params: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    locale = locale_of(request)
+    return {
+        "ok": False,
+        "status": status,
+        "code": code,
+        "message": translate(f"error.{code}", locale, **(params or {})),
+        "errors": render_field_errors(errors or [], locale),
+    }
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _respond(
+    request: Request,
+    status: int,
+    code: str,
+    params: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = error_body(request, status, code, params, errors)
+    if _is_api(request):
+        return JSONResponse(body, status_code=status, headers=headers)
+    from app.web import render_error_page
+
+    return render_error_page(request, body, headers=headers)
+
+
+_HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_attempts",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        errors = exc.errors if isinstance(exc, FieldErrors) else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return _respond(request, exc.status, exc.code, exc.params, errors, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return _respond(request, 422, "validation_error", None, field_errors_from_pydantic(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return _respond(request, exc.status_code, code, {"status": exc.status_code})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "internal_error")

@@ -1,0 +1,127 @@
+"""create_app(settings) -> FastAPI: the composition root of the service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.audit import install_audit_hook
+from app.config import Settings
+from app.db import make_engine, make_session_factory
+from app.errors import install_error_handlers
+from app.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
+from app.security import LoginThrottle, TokenSigner
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the service. Nothing connects at import; bad settings fail here, at start-up."""
+    settings = settings or Settings()
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.database_url)
+    install_audit_hook()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="人才超市 Talent Supermarket API",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        description="JSON API of the talent supermarket. Errors share one shape: "
+        "`ok`, `status`, `code`, `message`, `errors[]`. `?lang=en` for English messages.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.tokens = TokenSigner(settings.secret_key.get_secret_value(), settings.token_max_age_s)
+    app.state.login_throttle = LoginThrottle(settings.login_max_attempts, settings.login_window_s)
+
+    # Outermost first: limits and headers wrap everything, the session sits next to the routes.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="ts_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        LocaleMiddleware, default_locale=settings.default_locale, secure=settings.secure_cookies
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+    install_error_handlers(app)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(
+        "/swagger-ui",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+    _install_routes(app)
+    return app
+
+
+def _install_routes(app: FastAPI) -> None:
+    from app.accounts import api as accounts_api
+    from app.accounts import pages as accounts_pages
+    from app.demands import api as demands_api
+    from app.demands import pages as demands_pages
+    from app.enterprises import api as enterprises_api
+    from app.enterprises import pages as enterprises_pages
+    from app.orgs import api as orgs_api
+    from app.orgs import pages as orgs_pages
+    from app.talents import api as talents_api
+    from app.talents import pages as talents_pages
+
+    for module in (accounts_api, orgs_api, enterprises_api, demands_api, talents_api):
+        app.include_router(module.router)
+    for module in (accounts_pages, orgs_pages, enterprises_pages, demands_pages, talents_pages):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["system"])
+    def healthz(request: Request) -> JSONResponse:
+        """Liveness and dependencies: `database` and `search` are `ok`, `degraded` or `down`."""
+        checks: dict[str, Any] = {"database": "ok", "search": "ok"}
+        try:
+            with request.app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            checks["database"] = "down"
+        status = "ok" if checks["database"] == "ok" else "down"
+        return JSONResponse(
+            {"status": status, **checks}, status_code=200 if status == "ok" else 503
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        # Swagger UI served from the installed bundle with an external init script, so the
+        # strict CSP (no inline scripts, no CDN) holds here too.
+        return HTMLResponse(
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>Talent Supermarket API</title>"
+            "<link rel='stylesheet' href='/swagger-ui/swagger-ui.css'></head>"
+            "<body><div id='swagger-ui'></div>"
+            "<script src='/swagger-ui/swagger-ui-bundle.js'></script>"
+            "<script src='/static/swagger-init.js'></script></body></html>"
+        )

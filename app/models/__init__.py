@@ -1,0 +1,9 @@
+"""ORM models, one module per aggregate; importing this package registers them all."""
+
+from app.models.audit import AuditLog
+from app.models.demand import Demand
+from app.models.org import Enterprise, Organization
+from app.models.talent import Talent
+from app.models.user import User
+
+__all__ = ["AuditLog", "Demand", "Enterprise", "Organization", "Talent", "User"]

@@ -1,0 +1,1 @@
+"""Organisations: the office, the two chambers and the six supply-side agencies."""

@@ -1,0 +1,1 @@
+"""Talent profiles (人才) that supply-side agencies submit and maintain."""
