@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ConsoleMessage, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -25,7 +25,12 @@ def main() -> None:
             for width, tag in ((1280, "desktop"), (390, "phone")):
                 page = browser.new_page(viewport={"width": width, "height": 900})
                 errors: list[str] = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+                def on_console(m: ConsoleMessage, errors: list[str] = errors) -> None:
+                    if m.type == "error":
+                        errors.append(m.text)
+
+                page.on("console", on_console)
                 page.goto(f"{base}/login")
                 page.fill("#f-username", user)
                 page.fill("#f-password", password)

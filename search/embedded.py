@@ -36,8 +36,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from threadpoolctl import threadpool_limits
 
 from search.base import (
@@ -68,6 +66,7 @@ from search.text import (
     field_text,
     make_snippet,
     searchable_texts,
+    osa_distance,
     typo_budget,
 )
 
@@ -334,11 +333,14 @@ class _Cache:
             for known in sorted(self.vocab):
                 by_first.setdefault(known[0], []).append(known)
             self._by_first = by_first
-        choices = self._by_first.get(word[0], [])
-        found = process.extract(
-            word, choices, scorer=OSA.distance, score_cutoff=budget, limit=_MAX_TYPO_VARIANTS
+        found = sorted(
+            (distance, known)
+            for known in self._by_first.get(word[0], ())
+            if known != word
+            and abs(len(known) - len(word)) <= budget
+            and (distance := osa_distance(word, known, budget)) <= budget
         )
-        return [choice for choice, _, _ in found if choice != word]
+        return [known for _, known in found[:_MAX_TYPO_VARIANTS]]
 
 
 # ------------------------------------------------------------------------------ backend

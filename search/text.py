@@ -1,7 +1,8 @@
 """Chinese-aware text analysis shared by both backends: normalising, segmenting, bigrams,
 query terms with synonyms, typo budgets and HTML snippets.
 
-Text is normalised first (NFKC, traditional → simplified with OpenCC, lower case), then cut
+Text is normalised first (NFKC, traditional → simplified characters with OpenCC's character
+table ``t2s.txt``, lower case), then cut
 into runs of CJK characters and runs of Latin letters/digits. A document yields, per run:
 
 - *words*: the jieba segmentation of a CJK run (search mode, with sub-words, and the domain
@@ -28,9 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import opencc
 import rjieba
-from rapidfuzz.distance import OSA
 
 __all__ = [
     "MAX_QUERY_TERMS",
@@ -42,6 +41,7 @@ __all__ = [
     "analyze_text",
     "make_snippet",
     "normalize",
+    "osa_distance",
     "synonym_groups",
     "typo_budget",
     "typo_match",
@@ -58,18 +58,21 @@ _RUN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<latin>[{_LATIN}]+)(?P<suffix>\+\+
 _MAX_LATIN = 64
 # Function characters that carry no meaning on their own in a query.
 _STOP_CHARS = frozenset("的了和与及或在是等并且之也而")
-_THREAD = threading.local()
+_SEGMENTER_LOCK = threading.Lock()
 
 
 # ------------------------------------------------------------------------------ normalise
 
 
-def _t2s() -> opencc.OpenCC:
-    # One converter per thread: cheap to build, and no sharing of the C++ object across threads.
-    converter: opencc.OpenCC | None = getattr(_THREAD, "t2s", None)
-    if converter is None:
-        converter = _THREAD.t2s = opencc.OpenCC("t2s")
-    return converter
+@functools.cache
+def _t2s() -> dict[int, str]:
+    """Traditional → simplified, character by character: both sides of a match are folded the
+    same way, so the phrase-level subtleties of full OpenCC conversion do not matter here."""
+    table: dict[int, str] = {}
+    for line in (_HERE / "t2s.txt").read_text(encoding="utf-8").splitlines():
+        if len(line) == 2 and not line.startswith("#"):
+            table[ord(line[0])] = line[1]
+    return table
 
 
 def normalize(text: str) -> str:
@@ -89,12 +92,24 @@ def normalize(text: str) -> str:
     >>> normalize("軟件開發 ＰＹＴＨＯＮ")
     '软件开发 python'
     """
-    return str(_t2s().convert(unicodedata.normalize("NFKC", text))).lower()
+    return unicodedata.normalize("NFKC", text).translate(_t2s()).lower()
 
 
-@functools.cache
 def _segmenter() -> rjieba.Jieba:
     """The jieba (Rust) segmenter with the domain dictionary and synonym members added."""
+    segmenter: rjieba.Jieba | None = _SEGMENTER[0]
+    if segmenter is None:
+        with _SEGMENTER_LOCK:
+            segmenter = _SEGMENTER[0]
+            if segmenter is None:
+                segmenter = _SEGMENTER[0] = _new_segmenter()
+    return segmenter
+
+
+_SEGMENTER: list[rjieba.Jieba | None] = [None]
+
+
+def _new_segmenter() -> rjieba.Jieba:
     segmenter = rjieba.Jieba()
     words = [
         line.split()[0]
@@ -371,7 +386,34 @@ def typo_match(query_word: str, word: str) -> bool:
     budget = typo_budget(query_word)
     if not budget or not word or word[0] != query_word[0] or abs(len(word) - len(query_word)) > budget:
         return False
-    return OSA.distance(query_word, word, score_cutoff=budget) <= budget
+    return osa_distance(query_word, word, budget) <= budget
+
+
+def osa_distance(a: str, b: str, cutoff: int) -> int:
+    """Optimal string alignment distance (edits plus swaps of neighbours), or ``cutoff + 1``
+    as soon as it must exceed ``cutoff``.
+
+    Examples
+    --------
+    >>> osa_distance("pyhton", "python", 2), osa_distance("golang", "django", 1)
+    (1, 2)
+    """
+    if abs(len(a) - len(b)) > cutoff:
+        return cutoff + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > cutoff:
+            return cutoff + 1
+        previous2, previous = previous, current
+    return min(previous[len(b)], cutoff + 1)
 
 
 # ------------------------------------------------------------------------------- snippets

@@ -2,8 +2,22 @@
 
 from app.models.audit import AuditLog
 from app.models.demand import Demand
+from app.models.duplicate import DuplicatePair, TalentMerge, TalentMergeMember
+from app.models.imports import ImportBatch, ImportRow
 from app.models.org import Enterprise, Organization
 from app.models.talent import Talent
 from app.models.user import User
 
-__all__ = ["AuditLog", "Demand", "Enterprise", "Organization", "Talent", "User"]
+__all__ = [
+    "AuditLog",
+    "Demand",
+    "DuplicatePair",
+    "Enterprise",
+    "ImportBatch",
+    "ImportRow",
+    "Organization",
+    "Talent",
+    "TalentMerge",
+    "TalentMergeMember",
+    "User",
+]

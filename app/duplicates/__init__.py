@@ -1,0 +1,1 @@
+"""Cross-agency duplicate talents: candidate pairs, groups, merges with provenance, undo."""

@@ -1,0 +1,1 @@
+"""Spreadsheet import (two steps: preview, commit) and export of talents, demands, enterprises."""
