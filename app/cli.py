@@ -1,4 +1,4 @@
-"""The `talent-supermarket` command: serve, migrate, demo, create-user."""
+"""The `talent-supermarket` command: serve, migrate, demo, create-user, reindex, match, worker."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ cli = typer.Typer(help="人才超市 Talent Supermarket", no_args_is_help=True, 
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.searching.indexer import install_outbox_hook
+
     install_audit_hook()
+    install_outbox_hook()
     return make_engine(settings.database_url)
 
 
@@ -28,7 +31,13 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 def migrate_cmd() -> None:
     """Create or upgrade the database schema."""
     settings = Settings()
-    migrate(_engine(settings))
+    engine = _engine(settings)
+    migrate(engine)
+    if settings.job_queue == "procrastinate":
+        from app.matchruns.jobs import apply_procrastinate_schema
+
+        if apply_procrastinate_schema(engine, settings, make_session_factory(engine)):
+            typer.echo("job queue tables created (procrastinate)")
     typer.echo("database is up to date")
 
 
@@ -140,6 +149,74 @@ def create_user_cmd(
             _print_errors(exc.errors)
             raise typer.Exit(2) from None
     typer.echo(f"created user {user.username} (id {user.id}, {role.value}, {org.name_zh})")
+
+
+@cli.command("reindex")
+def reindex_cmd() -> None:
+    """Rebuild the search index (talents and demands) from the database."""
+    from app.embedding import get_encoder
+    from app.searching.indexer import Indexer, make_search_backend
+
+    settings = Settings()
+    factory = make_session_factory(_engine(settings))
+    backend = make_search_backend(settings)
+    indexer = Indexer(backend, lambda: get_encoder(settings.embedding_model), factory)
+    with factory() as session:
+        counts = indexer.reindex(session)
+        session.commit()
+    backend.close()
+    typer.echo("search index rebuilt: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@cli.command("match")
+def match_cmd(
+    min_score: Annotated[float, typer.Option(help="Never propose pairs below this score")] = 0.3,
+    k: Annotated[int, typer.Option(help="Candidates kept per demand")] = 50,
+) -> None:
+    """Run matching now, in this process, over all open demands and active talents."""
+    from app.matchruns.engine import execute_run
+    from app.models import MatchRun
+
+    settings = Settings()
+    factory = make_session_factory(_engine(settings))
+    with factory() as session:
+        previous = session.scalar(
+            select(MatchRun.id).where(MatchRun.status == "succeeded").order_by(MatchRun.id.desc())
+        )
+        from app.matchruns.service import current_weights
+
+        run = MatchRun(
+            status="queued",
+            params={"min_score": min_score, "k": k, "weights": current_weights(session)},
+            previous_run_id=previous,
+        )
+        session.add(run)
+        session.commit()
+        run_id = run.id
+    execute_run(factory, run_id, settings)
+    with factory() as session:
+        run = session.get_one(MatchRun, run_id)
+        typer.echo(f"match run {run.id}: {run.status}")
+        for key, value in (run.summary or {}).items():
+            if key not in ("dropped_pairs",):
+                typer.echo(f"  {key}: {value}")
+        if run.status != "succeeded":
+            typer.echo(run.error or "", err=True)
+            raise typer.Exit(1)
+
+
+@cli.command("worker")
+def worker_cmd() -> None:
+    """Execute queued match runs (JOB_QUEUE=procrastinate, PostgreSQL); runs until stopped."""
+    from app.matchruns.jobs import ProcrastinateRunner
+
+    settings = Settings()
+    if settings.job_queue != "procrastinate":
+        typer.echo("JOB_QUEUE is not procrastinate: match runs execute inside `serve`", err=True)
+        raise typer.Exit(2)
+    factory = make_session_factory(_engine(settings))
+    typer.echo("worker: waiting for match runs (Ctrl+C to stop)")
+    ProcrastinateRunner(settings, factory).run_worker()
 
 
 def _print_errors(errors: list[dict[str, Any]]) -> None:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     meili_url: str | None = None
     meili_api_key: SecretStr | None = None
     embedding_model: str = "default"
+    job_queue: Literal["inprocess", "procrastinate"] = "inprocess"
     default_locale: Literal["zh", "en"] = "zh"
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     token_max_age_s: int = Field(default=8 * 3600, ge=60)

@@ -73,14 +73,21 @@ def make_engine(database_url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE: take the write lock up front. A deferred transaction that reads and
+            # then writes fails at once (SQLITE_BUSY_SNAPSHOT, "database is locked") when
+            # another connection (a job, the search worker) committed in between; an
+            # immediate one waits for the lock instead (busy timeout 30 s).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, *, info: dict[str, Any] | None = None
+) -> sessionmaker[Session]:
+    """Sessions for requests and jobs; `info` reaches every session (the search indexer)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

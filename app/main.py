@@ -17,23 +17,40 @@ from starlette.middleware.sessions import SessionMiddleware
 from app.audit import install_audit_hook
 from app.config import Settings
 from app.db import make_engine, make_session_factory
+from app.embedding import get_encoder
 from app.errors import install_error_handlers
+from app.matchruns.jobs import make_job_runner
 from app.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
+from app.searching.indexer import Indexer, install_outbox_hook, make_search_backend
 from app.security import LoginThrottle, TokenSigner
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """Build the service. Nothing connects at import; bad settings fail here, at start-up."""
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, background: bool = True
+) -> FastAPI:
+    """Build the service. Nothing connects at import; bad settings fail here, at start-up.
+
+    ``background=False`` starts no worker threads (the search outbox worker, the in-process
+    job runner): for tests that run the whole request cycle inside one rolled-back session.
+    """
     settings = settings or Settings()
     owns_engine = engine is None
     engine = engine or make_engine(settings.database_url)
     install_audit_hook()
+    install_outbox_hook()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if background:
+            app.state.indexer.start()
+            app.state.jobs.start()
         yield
+        if background:
+            app.state.jobs.stop()
+            app.state.indexer.stop()
+        app.state.search_backend.close()
         if owns_engine:
             engine.dispose()
 
@@ -48,7 +65,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    app.state.search_backend = make_search_backend(settings)
+    app.state.indexer = Indexer(
+        app.state.search_backend,
+        lambda: get_encoder(settings.embedding_model),
+        lambda: app.state.session_factory(),
+    )
+    app.state.session_factory = make_session_factory(engine, info={"indexer": app.state.indexer})
+    app.state.jobs = make_job_runner(settings, app.state.session_factory)
     app.state.tokens = TokenSigner(settings.secret_key.get_secret_value(), settings.token_max_age_s)
     app.state.login_throttle = LoginThrottle(settings.login_max_attempts, settings.login_window_s)
 
@@ -82,6 +106,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     return app
 
 
+def _install_import_routes(app: FastAPI) -> None:
+    from app.duplicates import api as duplicates_api
+    from app.duplicates import pages as duplicates_pages
+    from app.imports import api as imports_api
+    from app.imports import pages as imports_pages
+
+    for module in (imports_api, imports_pages, duplicates_api, duplicates_pages):
+        app.include_router(module.router)
+
+
 def _install_routes(app: FastAPI) -> None:
     from app.accounts import api as accounts_api
     from app.accounts import pages as accounts_pages
@@ -89,14 +123,22 @@ def _install_routes(app: FastAPI) -> None:
     from app.demands import pages as demands_pages
     from app.enterprises import api as enterprises_api
     from app.enterprises import pages as enterprises_pages
+    from app.matchruns import api as matchruns_api
+    from app.matchruns import pages as matchruns_pages
     from app.orgs import api as orgs_api
     from app.orgs import pages as orgs_pages
+    from app.searching import api as search_api
+    from app.searching import pages as search_pages
     from app.talents import api as talents_api
     from app.talents import pages as talents_pages
 
+    # Before the resources' own routers: /api/v1/talents/export must win over /{talent_id}.
+    _install_import_routes(app)
     for module in (accounts_api, orgs_api, enterprises_api, demands_api, talents_api):
         app.include_router(module.router)
     for module in (accounts_pages, orgs_pages, enterprises_pages, demands_pages, talents_pages):
+        app.include_router(module.router)
+    for module in (search_api, search_pages, matchruns_api, matchruns_pages):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["system"])
@@ -108,6 +150,7 @@ def _install_routes(app: FastAPI) -> None:
                 conn.execute(text("SELECT 1"))
         except Exception:
             checks["database"] = "down"
+        checks["search"] = request.app.state.indexer.status()
         status = "ok" if checks["database"] == "ok" else "down"
         return JSONResponse(
             {"status": status, **checks}, status_code=200 if status == "ok" else 503

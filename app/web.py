@@ -59,10 +59,17 @@ def _nav(request: Request) -> list[NavItem]:
     items.append(("nav.demands", "/demands"))
     if viewer.is_office or viewer.is_agency:
         items.append(("nav.talents", "/talents"))
+        items.append(("nav.search", "/search/talents"))
+    else:
+        items.append(("nav.search", "/search/demands"))
+    if viewer.is_office:
+        items.append(("nav.matching", "/match-runs"))
     if viewer.is_office:
         items.append(("nav.organizations", "/organizations"))
+        items.append(("nav.duplicates", "/duplicates"))
     if viewer.is_admin:
         items += [("nav.users", "/users"), ("nav.audit", "/audit")]
+    items.append(("nav.imports", "/imports"))  # import/export (issue 7): every role exports
     return [
         NavItem(key, href, path == href if href == "/" else path.startswith(href))
         for key, href in items

@@ -187,7 +187,8 @@ class _VectorCache:
 
     @staticmethod
     def key(text: str) -> bytes:
-        return hashlib.sha1(text.encode("utf-8")).digest()
+        # Hex, not raw digests: numpy's fixed-width bytes drop trailing NUL bytes.
+        return hashlib.sha1(text.encode("utf-8")).hexdigest().encode("ascii")
 
     def _load_disk(self) -> dict[bytes, npt.NDArray[np.float32]]:
         if self.disk is None:
@@ -228,7 +229,7 @@ class _VectorCache:
             self.dir.mkdir(parents=True, exist_ok=True)
             name = uuid.uuid4().hex
             tmp = self.dir / f".{name}.tmp.npz"
-            np.savez(tmp, keys=np.array(keys, dtype="S20"), vectors=vectors)
+            np.savez(tmp, keys=np.array(keys, dtype="S40"), vectors=vectors)
             os.replace(tmp, self.dir / f"{name}.npz")
 
 
@@ -275,8 +276,10 @@ def _use_module_class() -> type[Any]:
             features["sentence_embedding"] = torch.from_numpy(vectors.reshape(-1, 512))
             return features
 
-        def get_sentence_embedding_dimension(self) -> int:
+        def get_embedding_dimension(self) -> int:
             return 512
+
+        get_sentence_embedding_dimension = get_embedding_dimension  # sentence-transformers 5.x
 
         def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
             self.save_config(output_path)
@@ -325,7 +328,10 @@ class SentenceTransformerEncoder:
     ) -> None:
         self.model = model
         self._name = name
-        dim = model.get_sentence_embedding_dimension()
+        get_dim = getattr(model, "get_embedding_dimension", None) or (
+            model.get_sentence_embedding_dimension  # sentence-transformers 5.x
+        )
+        dim = get_dim()
         if dim is None:
             dim = int(model.encode(["维度"], convert_to_numpy=True).shape[1])
         self._dim = int(dim)

@@ -25,9 +25,11 @@ documents that pass the filters (every document passing the filters when ``q`` i
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -36,7 +38,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from search.base import (
     MAX_LIMIT,
@@ -61,8 +63,8 @@ from search.text import (
     GAP,
     Piece,
     QueryTerms,
+    analyze_fields,
     analyze_query,
-    analyze_text,
     field_text,
     make_snippet,
     searchable_texts,
@@ -77,6 +79,7 @@ ANALYZER_VERSION = 1
 MAX_FACET_VALUES = 1000
 _GRAM_WEIGHT = 0.5
 _MAX_TYPO_VARIANTS = 16
+TERM_CACHE_SIZE = 256
 _BATCH = 2000
 
 IntArray = npt.NDArray[np.int64]
@@ -278,6 +281,9 @@ class _Cache:
         self.has_vector = _Growable(np.bool_, False)
         self.vocab: set[str] = set()
         self._by_first: dict[str, list[str]] | None = None
+        # Query piece → (positions, keyword score) of the documents it matches; any write
+        # empties it (positions and statistics change).
+        self.pieces: OrderedDict[Piece, tuple[IntArray, F64Array]] = OrderedDict()
 
     @property
     def n(self) -> int:
@@ -290,6 +296,7 @@ class _Cache:
         vectors: Sequence[FloatVector | None],
     ) -> None:
         first = self.n
+        self.pieces.clear()
         self.rowids.extend(rowids)
         self.alive.extend([True] * len(rowids))
         for name, column in self.columns.items():
@@ -321,6 +328,7 @@ class _Cache:
         return np.where(found, positions, -1)
 
     def kill(self, rowids: Iterable[int]) -> None:
+        self.pieces.clear()
         positions = self.positions(np.fromiter(rowids, dtype=np.int64))
         self.alive.view()[positions[positions >= 0]] = False
 
@@ -354,6 +362,8 @@ class EmbeddedBackend:
     path : the SQLite file (created with its folder), e.g. ``var/search.sqlite3``; use a file of
         its own, not the app's database.
     busy_timeout_s : how long a write waits for another process's write before `SearchTimeout`.
+    term_cache_size : how many query pieces (words) keep their matches in memory between
+        searches; any write empties this cache. 0 looks every piece up in SQLite each time.
 
     Examples
     --------
@@ -369,8 +379,15 @@ class EmbeddedBackend:
     >>> backend.close()
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout_s: float = 10.0,
+        term_cache_size: int = TERM_CACHE_SIZE,
+    ) -> None:
         self.path = Path(path)
+        self._term_cache_size = term_cache_size
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
@@ -470,14 +487,7 @@ class EmbeddedBackend:
             if row is not None and row[0] == wanted:
                 self._specs[name] = spec
                 return
-            conn.execute(f"DROP TABLE IF EXISTS {name}_fts")
-            conn.execute(f"DROP TABLE IF EXISTS {name}_vocab")
-            columns = ", ".join(f"w{i}, g{i}" for i in range(len(_tiers(spec))))
-            conn.execute(
-                f"CREATE VIRTUAL TABLE {name}_fts USING fts5({columns}, "
-                "tokenize = 'unicode61 remove_diacritics 0')"
-            )
-            conn.execute(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}_fts, 'row')")
+            self._create_fts(conn, spec)
             conn.execute(
                 "INSERT INTO search_meta (name, spec) VALUES (?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET spec = excluded.spec",
@@ -488,6 +498,19 @@ class EmbeddedBackend:
                 self._rebuild(conn, spec)
             self._caches.pop(name, None)
             self._bump(conn, name)
+
+    @staticmethod
+    def _create_fts(conn: sqlite3.Connection, spec: IndexSpec) -> None:
+        """(Re)create the empty text index of ``spec``."""
+        name = spec.name
+        conn.execute(f"DROP TABLE IF EXISTS {name}_vocab")
+        conn.execute(f"DROP TABLE IF EXISTS {name}_fts")
+        columns = ", ".join(f"w{i}, g{i}" for i in range(len(_tiers(spec))))
+        conn.execute(
+            f"CREATE VIRTUAL TABLE {name}_fts USING fts5({columns}, "
+            "tokenize = 'unicode61 remove_diacritics 0')"
+        )
+        conn.execute(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}_fts, 'row')")
 
     def _rebuild(self, conn: sqlite3.Connection, spec: IndexSpec) -> None:
         """Re-analyse every stored row under a changed spec (the rows keep their rowids)."""
@@ -507,17 +530,9 @@ class EmbeddedBackend:
     @staticmethod
     def _fts_columns(spec: IndexSpec, fields: Mapping[str, FieldValue]) -> tuple[list[str], list[str]]:
         """The FTS column texts of a document, and its Latin words (for the typo vocabulary)."""
-        tiers = _tiers(spec)
-        texts: list[list[str]] = [[] for _ in tiers]
-        for name, weight in spec.searchable.items():
-            value = fields.get(name)
-            if value is not None:
-                texts[tiers.index(weight)].append(field_text(value))
         columns: list[str] = []
         latin: list[str] = []
-        for parts in texts:
-            # One analysis per tier: newlines keep the fields' runs apart.
-            analysis = analyze_text("\n".join(parts))
+        for analysis in analyze_fields(fields, spec.searchable):
             columns.append(" ".join(analysis.words))
             columns.append(" ".join(analysis.grams))
             latin.extend(analysis.latin)
@@ -649,7 +664,8 @@ class EmbeddedBackend:
         spec = self._spec(index)
         with self._write() as conn:
             conn.execute(f"DELETE FROM {index}_docs")
-            conn.execute(f"DELETE FROM {index}_fts")
+            # Deleting from FTS5 re-reads every row: dropping the table is far quicker.
+            self._create_fts(conn, spec)
             self._bump(conn, index)
             self._caches.pop(spec.name, None)
 
@@ -705,35 +721,77 @@ class EmbeddedBackend:
         terms = analyze_query(query.q)
         with self._errors():
             conn = self._conn()
-            with self._lock:
+            # One BLAS thread: a query is small, and threads would fight the app's own.
+            with self._lock, _blas().limit(limits=1, user_api="blas"):
                 cache = self._load(conn, spec)
-                expression = _fts_expression(spec, terms, cache) if terms.terms else None
-            if expression is not None:
-                rows = conn.execute(
-                    f"SELECT rowid, bm25({index}_fts, {_bm25_weights(spec)}) FROM {index}_fts "
-                    f"WHERE {index}_fts MATCH ?",
-                    (expression,),
-                ).fetchall()
-            with self._lock, threadpool_limits(1):
-                # Only hits already in the cache count: a row written by another process after
-                # the cache was loaded waits for the next search.
-                if expression is not None:
-                    hit_rowids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-                    bm25 = np.fromiter((r[1] for r in rows), np.float64, len(rows))
-                    ranked = self._rank(cache, query, hit_rowids, bm25)
-                else:
-                    ranked = self._rank(cache, query, None, None)
-                positions, scores, total, facets = ranked
+                matched = self._match(conn, spec, cache, terms) if terms.terms else None
+                positions, scores, total, facets = self._rank(cache, query, matched)
                 page_rowids = cache.rowids.view()[positions].tolist()
             hits = self._hits(conn, spec, terms, page_rowids, scores)
         return SearchPage(hits=hits, total=total, facets=facets)
+
+    def _match(
+        self, conn: sqlite3.Connection, spec: IndexSpec, cache: _Cache, terms: QueryTerms
+    ) -> tuple[BoolArray, F64Array]:
+        """Which cached documents match every term, and their keyword score.
+
+        BM25 adds up over a query's terms, so each piece is looked up (and cached) on its own:
+        a term scores the best of its alternatives, an alternative the sum of its pieces.
+        """
+        n = cache.n
+        matched = np.ones(n, dtype=bool)
+        total = np.zeros(n)
+        for term in terms.terms:
+            term_mask = np.zeros(n, dtype=bool)
+            term_score = np.zeros(n)
+            for alternative in term.alternatives:
+                alt_mask = np.ones(n, dtype=bool)
+                alt_score = np.zeros(n)
+                for piece in alternative:
+                    positions, score = self._piece(conn, spec, cache, piece)
+                    piece_mask = np.zeros(n, dtype=bool)
+                    piece_mask[positions] = True
+                    alt_mask &= piece_mask
+                    alt_score[positions] += score
+                better = alt_mask & (alt_score > term_score)
+                term_score[better] = alt_score[better]
+                term_mask |= alt_mask
+            matched &= term_mask
+            total += term_score
+        return matched, total
+
+    def _piece(
+        self, conn: sqlite3.Connection, spec: IndexSpec, cache: _Cache, piece: Piece
+    ) -> tuple[IntArray, F64Array]:
+        """Positions of the cached documents matching one query piece, and their BM25 score
+        (positive, higher is better). Only documents already in the cache count: a row written
+        by another process after the cache was loaded waits for the next search."""
+        found = cache.pieces.get(piece)
+        if found is not None:
+            cache.pieces.move_to_end(piece)
+            return found
+        name = spec.name
+        rows = conn.execute(
+            f"SELECT rowid, bm25({name}_fts, {_bm25_weights(spec)}) FROM {name}_fts "
+            f"WHERE {name}_fts MATCH ?",
+            (_piece_expression(spec, piece, cache),),
+        ).fetchall()
+        rowids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+        bm25 = np.fromiter((row[1] for row in rows), np.float64, len(rows))
+        positions = cache.positions(rowids)
+        keep = positions >= 0
+        found = (positions[keep], -bm25[keep])
+        if self._term_cache_size:
+            cache.pieces[piece] = found
+            if len(cache.pieces) > self._term_cache_size:
+                cache.pieces.popitem(last=False)
+        return found
 
     def _rank(
         self,
         cache: _Cache,
         query: Query,
-        hit_rowids: IntArray | None,
-        bm25: F64Array | None,
+        matched: tuple[BoolArray, F64Array] | None,
     ) -> tuple[IntArray, F64Array, int, dict[str, dict[str, int]]]:
         """Positions and scores of the page, the total and the facets."""
         n = cache.n
@@ -741,12 +799,9 @@ class EmbeddedBackend:
         for name, value in query.filters.items():
             allowed &= cache.columns[name].mask(value, n)
         ratio = float(query.semantic_ratio) if query.uses_vector else 0.0
-        if hit_rowids is not None and bm25 is not None:
-            positions = cache.positions(hit_rowids)
-            keep = positions >= 0
-            keep[keep] = allowed[positions[keep]]
-            candidates = positions[keep]
-            keyword = -bm25[keep]
+        if matched is not None:
+            candidates = np.flatnonzero(matched[0] & allowed)
+            keyword = matched[1][candidates]
             best = float(keyword.max()) if keyword.size else 1.0
             keyword = keyword / best if best > 0 else np.ones_like(keyword)
         else:
@@ -762,7 +817,7 @@ class EmbeddedBackend:
                 candidates,
                 keyword,
                 wanted,
-                is_keyword_query=hit_rowids is not None,
+                is_keyword_query=matched is not None,
             )
             scores = (1 - ratio) * keyword + ratio * meaning
         else:
@@ -839,27 +894,25 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _fts_expression(spec: IndexSpec, terms: QueryTerms, cache: _Cache) -> str:
-    """An FTS5 expression built only from our own tokens, each quoted: AND of the terms, each an
-    OR of its alternatives, each an AND of its pieces."""
+def _piece_expression(spec: IndexSpec, piece: Piece, cache: _Cache) -> str:
+    """The FTS5 expression of one query piece, built only from our own tokens, each quoted: a
+    Latin word or its typo variants in the word columns; CJK text as a word, or as the phrase
+    of its bigrams in the gram columns (so 处理 finds 待处理)."""
     count = len(_tiers(spec))
     words = "{" + " ".join(f"w{i}" for i in range(count)) + "}"
+    if piece.kind == "latin":
+        variants = [piece.text, *cache.typo_variants(piece.text)]
+        return f"{words} : ({' OR '.join(_quote(v) for v in variants)})"
     grams = "{" + " ".join(f"g{i}" for i in range(count)) + "}"
+    text = piece.text.replace(GAP, "")
+    phrase = text if len(text) <= 2 else " ".join(text[i : i + 2] for i in range(len(text) - 1))
+    return f"({words} : {_quote(text)} OR {grams} : {_quote(phrase)})"
 
-    def piece(p: Piece) -> str:
-        if p.kind == "latin":
-            variants = [p.text, *cache.typo_variants(p.text)]
-            return f"{words} : ({' OR '.join(_quote(v) for v in variants)})"
-        text = p.text.replace(GAP, "")
-        phrase = text if len(text) <= 2 else " ".join(text[i : i + 2] for i in range(len(text) - 1))
-        return f"({words} : {_quote(text)} OR {grams} : {_quote(phrase)})"
 
-    return " AND ".join(
-        "("
-        + " OR ".join("(" + " AND ".join(piece(p) for p in alt) + ")" for alt in term.alternatives)
-        + ")"
-        for term in terms.terms
-    )
+@functools.cache
+def _blas() -> ThreadpoolController:
+    """Finding the loaded BLAS libraries takes milliseconds: do it once."""
+    return ThreadpoolController()
 
 
 def _add_neighbours(

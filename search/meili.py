@@ -53,8 +53,8 @@ from search.text import (
     GAP,
     Piece,
     QueryTerms,
+    analyze_fields,
     analyze_query,
-    analyze_text,
     field_text,
     make_snippet,
     searchable_texts,
@@ -159,7 +159,8 @@ def _settings(spec: IndexSpec) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "searchableAttributes": [f"{kind}{i}" for i in tiers for kind in ("_t", "_c")],
         "displayedAttributes": ["id", *spec.fields],
-        "filterableAttributes": list(spec.filterable),
+        # "id" is filterable for deletes by id (the client deprecates its id-list delete).
+        "filterableAttributes": ["id", *spec.filterable],
         "sortableAttributes": list(spec.sortable),
         "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
         "synonyms": _synonyms(),
@@ -183,13 +184,7 @@ def _settings(spec: IndexSpec) -> dict[str, Any]:
 def _document(spec: IndexSpec, document: Document) -> dict[str, Any]:
     fields = spec.clean(document.fields)
     body: dict[str, Any] = {"id": document.id, **fields}
-    tiers = _tiers(spec)
-    texts: list[list[str]] = [[] for _ in tiers]
-    for name, weight in spec.searchable.items():
-        if name in fields:
-            texts[tiers.index(weight)].append(field_text(fields[name]))
-    for i, parts in enumerate(texts):
-        analysis = analyze_text("\n".join(parts))
+    for i, analysis in enumerate(analyze_fields(fields, spec.searchable)):
         body[f"_t{i}"] = " ".join(analysis.latin)
         body[f"_c{i}"] = " ".join(_code(gram) for gram in analysis.grams if gram != GAP)
     if spec.vector_dimensions:
@@ -332,7 +327,15 @@ class MeiliBackend:
         if not wanted:
             return
         with self._errors():
-            self._wait(self._client().index(index).delete_documents(wanted).task_uid)
+            target = self._client().index(index)
+            uids = [
+                target.delete_documents(
+                    filter=f"id IN [{', '.join(_quote(i) for i in wanted[start : start + _BATCH])}]"
+                ).task_uid
+                for start in range(0, len(wanted), _BATCH)
+            ]
+            for uid in uids:
+                self._wait(uid)
 
     def clear(self, index: str) -> None:
         """Remove every document, keeping the settings."""

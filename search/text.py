@@ -38,6 +38,7 @@ __all__ = [
     "Term",
     "TextAnalysis",
     "analyze_query",
+    "analyze_fields",
     "analyze_text",
     "make_snippet",
     "normalize",
@@ -194,6 +195,53 @@ def analyze_text(text: str) -> TextAnalysis:
         grams.extend(run)
         grams.append(GAP)
     return TextAnalysis(tuple(words), tuple(latin), tuple(grams))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _analyze_short(text: str) -> TextAnalysis:
+    return analyze_text(text)
+
+
+def analyze_fields(
+    fields: Mapping[str, object], weights: Mapping[str, int]
+) -> list[TextAnalysis]:
+    """The analysis of a document's searchable fields, one per weight tier (highest first).
+
+    Short values (skills, titles, schools, cities) repeat across documents, so their analysis
+    is cached; that is most of the cost of indexing.
+
+    Parameters
+    ----------
+    fields : the document's fields.
+    weights : searchable field → weight.
+
+    Returns
+    -------
+    list of TextAnalysis
+        One per distinct weight, highest first; a tier without text is empty.
+
+    Examples
+    --------
+    >>> high, low = analyze_fields({"skills": ["Go", "后端"], "summary": "R&D"}, {"skills": 2,
+    ...                             "summary": 1})
+    >>> high.words, low.latin
+    (('go', '后端'), ('r', 'd'))
+    """
+    tiers = sorted(set(weights.values()), reverse=True)
+    parts: list[tuple[list[str], list[str], list[str]]] = [([], [], []) for _ in tiers]
+    for name, weight in weights.items():
+        value = fields.get(name)
+        if value is None:
+            continue
+        words, latin, grams = parts[tiers.index(weight)]
+        items = value if isinstance(value, list | tuple) else [field_text(value)]
+        for item in items:
+            text = str(item)
+            analysis = _analyze_short(text) if len(text) <= 64 else analyze_text(text)
+            words.extend(analysis.words)
+            latin.extend(analysis.latin)
+            grams.extend(analysis.grams)
+    return [TextAnalysis(tuple(w), tuple(la), tuple(g)) for w, la, g in parts]
 
 
 def field_text(value: object) -> str:

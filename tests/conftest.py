@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -47,6 +48,7 @@ def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Settings
         database_url=url,
         data_dir=data_dir,
         secret_key="test-secret",
+        embedding_model="hashing",
         id_hash_key="test-id-key",
         _env_file=None,  # type: ignore[call-arg]
     )
@@ -79,7 +81,7 @@ def db(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(settings: Settings, engine: Engine, db: Session):  # type: ignore[no-untyped-def]
-    application = create_app(settings, engine=engine)
+    application = create_app(settings, engine=engine, background=False)
     application.dependency_overrides[get_session] = lambda: db
     return application
 
@@ -95,3 +97,110 @@ def artifacts_dir() -> Path:
     path = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+class Live:
+    """A running service on its own committed database: jobs and the search worker are real."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        from app.db import make_session_factory
+
+        self.settings = settings
+        self.engine = engine
+        self.session_factory = make_session_factory(engine)
+        self.app = create_app(settings, engine=engine)
+        self.client = TestClient(self.app, raise_server_exceptions=False)
+        self.started = False
+
+    def start(self) -> Live:
+        """Start the process (lifespan: search worker, job runner resumes unfinished runs)."""
+        self.client.__enter__()
+        self.started = True
+        return self
+
+    def stop(self) -> None:
+        if self.started:
+            self.started = False
+            self.client.__exit__(None, None, None)
+
+    def session(self) -> Session:
+        return self.app.state.session_factory()
+
+    def settle(self, timeout: float = 60) -> None:
+        """Wait until queued jobs ran and the search outbox is empty."""
+        import time
+
+        jobs = self.app.state.jobs
+        if hasattr(jobs, "wait_idle"):
+            jobs.wait_idle(timeout)
+        deadline = time.monotonic() + timeout
+        indexer = self.app.state.indexer
+        while time.monotonic() < deadline:
+            with self.session() as s:
+                if indexer.pending(s) == 0:
+                    return
+                try:
+                    indexer.drain(s)
+                    s.commit()
+                except Exception:
+                    s.rollback()
+            time.sleep(0.2)
+        raise AssertionError("search outbox did not drain")
+
+
+def _live_database(backend: str, data_dir: Path) -> tuple[str, Any]:
+    """A fresh database URL and a cleanup function."""
+    import uuid
+
+    if backend == "sqlite":
+        return f"sqlite:///{data_dir / 'live.db'}", lambda: None
+    base = make_engine(Settings(database_url=os.environ["TEST_DATABASE_URL"]).database_url)
+    name = f"ts_live_{uuid.uuid4().hex[:12]}"
+    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        base.dispose()
+
+    return url, drop
+
+
+@pytest.fixture
+def live_factory(backend: str, tmp_path: Path) -> Iterator[Any]:
+    """Builds `Live` services (call it again for a restarted process on the same data)."""
+    url, drop = _live_database(backend, tmp_path)
+    engines: list[Engine] = []
+    lives: list[Live] = []
+
+    def make(**overrides: Any) -> Live:
+        settings = Settings(
+            database_url=url,
+            data_dir=tmp_path,
+            secret_key="test-secret",
+            id_hash_key="test-id-key",
+            embedding_model="hashing",
+            _env_file=None,  # type: ignore[call-arg]
+            **overrides,
+        )
+        engine = make_engine(settings.database_url)
+        if not engines:
+            migrate(engine)
+        engines.append(engine)
+        live = Live(settings, engine)
+        lives.append(live)
+        return live
+
+    yield make
+    for live in lives:
+        live.stop()
+    for engine in engines:
+        engine.dispose()
+    drop()
+
+
+@pytest.fixture
+def live(live_factory: Any) -> Live:
+    return live_factory().start()  # type: ignore[no-any-return]

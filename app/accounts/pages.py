@@ -142,6 +142,8 @@ def _home_counts(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
 
 def _home_actions(viewer: Viewer) -> list[tuple[str, str]]:
     actions: list[tuple[str, str]] = []
+    if viewer.is_office:
+        actions.append(("matching.run_button", "/match-runs"))
     if viewer.is_admin or viewer.is_chamber:
         actions.append(("action.new_enterprise", "/enterprises/new"))
     if viewer.is_admin or viewer.is_demand_side:

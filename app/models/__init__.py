@@ -4,18 +4,25 @@ from app.models.audit import AuditLog
 from app.models.demand import Demand
 from app.models.duplicate import DuplicatePair, TalentMerge, TalentMergeMember
 from app.models.imports import ImportBatch, ImportRow
+from app.models.matching import AppSetting, MatchRun, PairDecision, Suggestion
 from app.models.org import Enterprise, Organization
+from app.models.search_outbox import SearchOutbox
 from app.models.talent import Talent
 from app.models.user import User
 
 __all__ = [
+    "AppSetting",
     "AuditLog",
     "Demand",
     "DuplicatePair",
     "Enterprise",
     "ImportBatch",
     "ImportRow",
+    "MatchRun",
     "Organization",
+    "PairDecision",
+    "SearchOutbox",
+    "Suggestion",
     "Talent",
     "TalentMerge",
     "TalentMergeMember",

@@ -117,6 +117,9 @@ def create_talent(session: Session, viewer: Viewer, data: TalentCreate, *, id_ke
     talent.organization = session.get_one(Organization, organization_id)
     session.add(talent)
     session.flush()
+    from app.duplicates.service import check_new_talent  # (issue 7) here to avoid a cycle
+
+    check_new_talent(session, talent)
     return talent
 
 

@@ -1,0 +1,158 @@
+"""Where match runs execute: in-process threads (default) or a procrastinate queue.
+
+The embedded default runs jobs on a thread of the web process; a run's state lives in the
+database, so a restarted process resumes the runs it finds `queued` or `running` (a run is
+deterministic: computing it again gives the same suggestions). With ``JOB_QUEUE=procrastinate``
+(PostgreSQL only) runs are deferred to procrastinate, a maintained PostgreSQL job queue, and
+executed by `talent-supermarket worker` processes, which may run on other machines.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+from sqlalchemy import select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.models import MatchRun
+
+log = logging.getLogger(__name__)
+
+QUEUE = "matching"
+PROCRASTINATE_SCHEMA = "procrastinate"
+
+
+class JobRunner(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def submit(self, run_id: int) -> None: ...
+
+
+def _execute(
+    session_factory: Callable[[], Session],
+    run_id: int,
+    settings: Any,
+    stopping: threading.Event | None = None,
+) -> None:
+    from app.matchruns.engine import execute_run
+
+    execute_run(session_factory, run_id, settings, stopping=stopping)
+
+
+class InProcessRunner:
+    """One worker thread in this process; resumes unfinished runs on start."""
+
+    def __init__(self, settings: Any, session_factory: Callable[[], Session]) -> None:
+        self.settings = settings
+        self.session_factory = session_factory
+        self._executor: ThreadPoolExecutor | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="match-run")
+        try:
+            with self.session_factory() as session:
+                ids = list(
+                    session.scalars(
+                        select(MatchRun.id)
+                        .where(MatchRun.status.in_(("queued", "running")))
+                        .order_by(MatchRun.id)
+                    )
+                )
+                if ids:
+                    session.execute(
+                        update(MatchRun).where(MatchRun.id.in_(ids)).values(status="queued")
+                    )
+                    session.commit()
+        except Exception:  # no schema yet (first start before migrate): nothing to resume
+            log.warning("match runs: could not look for unfinished runs", exc_info=True)
+            ids = []
+        for run_id in ids:
+            log.info("match runs: resuming run %s", run_id)
+            self.submit(run_id)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def submit(self, run_id: int) -> None:
+        if self._executor is None:
+            self.start()
+        assert self._executor is not None
+        self._executor.submit(_execute, self.session_factory, run_id, self.settings, self._stopping)
+
+    def wait_idle(self, timeout: float = 120) -> None:
+        """Block until every submitted run has finished (tests, the CLI)."""
+        if self._executor is not None:
+            self._executor.submit(lambda: None).result(timeout=timeout)
+
+
+def libpq_url(database_url: str) -> str:
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_procrastinate_app(settings: Any, session_factory: Callable[[], Session]) -> Any:
+    """A procrastinate app on the service's PostgreSQL, its tables in their own schema."""
+    import procrastinate
+
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_url(settings.database_url),
+        kwargs={"options": f"-c search_path={PROCRASTINATE_SCHEMA}"},
+    )
+    papp = procrastinate.App(connector=connector)
+
+    @papp.task(name="match_run", queue=QUEUE)
+    def match_run(run_id: int) -> None:
+        _execute(session_factory, run_id, settings)
+
+    return papp
+
+
+def apply_procrastinate_schema(engine: Any, settings: Any, session_factory: Any) -> bool:
+    """Create procrastinate's tables once (idempotent); returns True when it created them."""
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PROCRASTINATE_SCHEMA}"))
+        exists = conn.execute(
+            text(f"SELECT to_regclass('{PROCRASTINATE_SCHEMA}.procrastinate_jobs')")
+        ).scalar()
+    if exists:
+        return False
+    papp = make_procrastinate_app(settings, session_factory)
+    with papp.open():
+        papp.schema_manager.apply_schema()
+    return True
+
+
+class ProcrastinateRunner:
+    """Defers runs to procrastinate; `talent-supermarket worker` executes them."""
+
+    def __init__(self, settings: Any, session_factory: Callable[[], Session]) -> None:
+        self.app = make_procrastinate_app(settings, session_factory)
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def submit(self, run_id: int) -> None:
+        with self.app.open():
+            self.app.tasks["match_run"].defer(run_id=run_id)
+
+    def run_worker(self, *, wait: bool = True) -> None:
+        with self.app.open():
+            self.app.run_worker(queues=[QUEUE], wait=wait, install_signal_handlers=wait)
+
+
+def make_job_runner(settings: Any, session_factory: Callable[[], Session]) -> JobRunner:
+    if settings.job_queue == "procrastinate":
+        return ProcrastinateRunner(settings, session_factory)
+    return InProcessRunner(settings, session_factory)

@@ -1,0 +1,143 @@
+"""Search, scoped: the viewer's organisation scope becomes filters the backend must apply.
+
+Scope lives in the filters, not in post-filtering, so hits, totals and facet counts all hold
+only what the viewer may see: an agency searches its own talents, a chamber its members'
+demands, an enterprise its own demands, an agency every published demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from app.accounts.viewer import Viewer
+from app.errors import AppError, Forbidden
+from app.searching.documents import PUBLISHED_STATUSES
+from app.searching.indexer import Indexer
+from search import (
+    Query,
+    Range,
+    SearchPage,
+    SearchQueryError,
+    SearchTimeout,
+    SearchUnavailable,
+)
+
+Index = Literal["talents", "demands"]
+
+TALENT_FACETS = (
+    "organization_id",
+    "education",
+    "preferred_locations",
+    "skills",
+    "is_returnee",
+    "status",
+)
+DEMAND_FACETS = (
+    "kind",
+    "status",
+    "industry",
+    "district",
+    "min_education",
+    "work_location",
+    "chamber_id",
+)
+SORTS = {
+    "talents": (
+        "years_experience:desc",
+        "years_experience:asc",
+        "expected_salary:asc",
+        "expected_salary:desc",
+        "updated_at:desc",
+    ),
+    "demands": (
+        "updated_at:desc",
+        "salary_max:desc",
+        "salary_min:asc",
+        "headcount:desc",
+        "min_years_experience:asc",
+    ),
+}
+
+
+class SearchUnavailableError(AppError):
+    status, code = 503, "search_unavailable"
+
+
+class SearchInvalid(AppError):
+    status, code = 422, "search_invalid"
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What the user asked for, already validated by the route (see `api.py`)."""
+
+    q: str = ""
+    filters: dict[str, Any] | None = None
+    sort: str | None = None
+    semantic_ratio: float = 0.5
+    limit: int = 20
+    offset: int = 0
+
+
+def scope_filters(viewer: Viewer, index: Index, filters: dict[str, Any]) -> dict[str, Any]:
+    """The user's filters narrowed to the viewer's scope; raises Forbidden when none."""
+    out = dict(filters)
+    if index == "talents":
+        if viewer.is_office:
+            return out
+        if viewer.is_agency:
+            out["organization_id"] = viewer.organization_id
+            return out
+        raise Forbidden()
+    if viewer.is_office:
+        return out
+    if viewer.is_chamber:
+        out["chamber_id"] = viewer.organization_id
+    elif viewer.is_enterprise:
+        out["enterprise_id"] = viewer.enterprise_id or -1
+    elif viewer.is_agency:
+        wanted = out.get("status")
+        if wanted is None:
+            out["status"] = PUBLISHED_STATUSES
+        else:
+            asked = wanted if isinstance(wanted, list) else [wanted]
+            out["status"] = [s for s in asked if s in PUBLISHED_STATUSES] or ["__none__"]
+    return out
+
+
+def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchParams) -> SearchPage:
+    filters = scope_filters(viewer, index, params.filters or {})
+    q = (params.q or "").strip()
+    vector = None
+    ratio = params.semantic_ratio if q else 0.0
+    if ratio > 0:
+        with threadpool_limits(1):
+            vector = np.asarray(indexer.vectors([q])[0], dtype=np.float32)
+    query = Query(
+        q,
+        filters=filters,
+        facets=TALENT_FACETS if index == "talents" else DEMAND_FACETS,
+        sort=(params.sort,) if params.sort else (),
+        semantic_ratio=ratio,
+        vector=vector,
+        limit=params.limit,
+        offset=params.offset,
+    )
+    try:
+        indexer.ensure_ready()
+        with threadpool_limits(1):
+            return indexer.backend.search(index, query)
+    except (SearchUnavailable, SearchTimeout) as exc:
+        raise SearchUnavailableError() from exc
+    except SearchQueryError as exc:
+        raise SearchInvalid(detail=exc.code) from exc
+
+
+def range_of(lo: float | None, hi: float | None) -> Range | None:
+    if lo is None and hi is None:
+        return None
+    return Range(gte=lo, lte=hi)
