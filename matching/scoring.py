@@ -164,7 +164,10 @@ def _features(talents: Sequence[TalentProfile], demands: Sequence[DemandProfile]
         m.resize((m.shape[0], width))
 
     d_loc = np.array(
-        [-1 if d.location is None or not d.location.strip() else places.id(d.location) for d in demands],
+        [
+            -1 if d.location is None or not d.location.strip() else places.id(d.location)
+            for d in demands
+        ],
         dtype=np.int64,
     )
     loc_pairs: list[tuple[int, int]] = []
@@ -604,9 +607,7 @@ def _best_phrases(
     best = np.argmax(sim, axis=1)
     best_sim = sim[np.arange(len(dp)), best]
     order = np.lexsort((np.arange(len(dp)), -best_sim))[:top]
-    return tuple(
-        PhraseMatch(dp[i], tp[int(best[i])], round(float(best_sim[i]), 4)) for i in order
-    )
+    return tuple(PhraseMatch(dp[i], tp[int(best[i])], round(float(best_sim[i]), 4)) for i in order)
 
 
 def explain_pair(

@@ -98,9 +98,7 @@ def char_bigrams(text: str) -> list[str]:
     """
     out: list[str] = []
     for token in tokens(text):
-        if token[0].isascii():
-            out.append(token)
-        elif len(token) == 1:
+        if token[0].isascii() or len(token) == 1:
             out.append(token)
         else:
             out.extend(token[i : i + 2] for i in range(len(token) - 1))

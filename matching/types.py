@@ -119,8 +119,7 @@ def _check_number(owner: str, name: str, value: float | None) -> None:
 def _check_education(owner: str, value: str | None) -> None:
     if value is not None and value not in EDUCATION_LEVELS:
         raise MatchingInputError(
-            f"{owner}.education must be one of {', '.join(EDUCATION_LEVELS)} or None, "
-            f"not {value!r}"
+            f"{owner}.education must be one of {', '.join(EDUCATION_LEVELS)} or None, not {value!r}"
         )
 
 
@@ -147,7 +146,9 @@ class TalentProfile:
 
     def __post_init__(self) -> None:
         for name in ("skills", "languages", "locations"):
-            object.__setattr__(self, name, _tuple_of_str("TalentProfile", name, getattr(self, name)))
+            object.__setattr__(
+                self, name, _tuple_of_str("TalentProfile", name, getattr(self, name))
+            )
         _check_education("TalentProfile", self.education)
         _check_number("TalentProfile", "years_experience", self.years_experience)
         _check_number("TalentProfile", "salary_expected", self.salary_expected)
@@ -180,7 +181,9 @@ class DemandProfile:
 
     def __post_init__(self) -> None:
         for name in ("majors", "required_skills", "preferred_skills", "languages"):
-            object.__setattr__(self, name, _tuple_of_str("DemandProfile", name, getattr(self, name)))
+            object.__setattr__(
+                self, name, _tuple_of_str("DemandProfile", name, getattr(self, name))
+            )
         _check_education("DemandProfile", self.education)
         for name in ("min_years", "salary_min", "salary_max"):
             _check_number("DemandProfile", name, getattr(self, name))
@@ -194,7 +197,9 @@ class DemandProfile:
                 f"({self.salary_max})"
             )
         if isinstance(self.headcount, bool) or not isinstance(self.headcount, int):
-            raise MatchingInputError(f"DemandProfile.headcount must be an int, not {self.headcount!r}")
+            raise MatchingInputError(
+                f"DemandProfile.headcount must be an int, not {self.headcount!r}"
+            )
         if self.headcount < 0:
             raise MatchingInputError(f"DemandProfile.headcount must be >= 0, got {self.headcount}")
 

@@ -175,7 +175,9 @@ class Document:
                 f"document id must be 1-511 characters of A-Z a-z 0-9 _ -, got {self.id!r}"
             )
         if self.vector is not None:
-            unit = _as_unit_vector(self.vector, f"vector of document {self.id}", SearchDocumentError)
+            unit = _as_unit_vector(
+                self.vector, f"vector of document {self.id}", SearchDocumentError
+            )
             object.__setattr__(self, "vector", unit)
 
 
@@ -248,9 +250,7 @@ class Query:
         if not isinstance(self.limit, int) or not 0 <= self.limit <= MAX_LIMIT:
             raise SearchQueryError(f"limit must be within [0, {MAX_LIMIT}], got {self.limit!r}")
         if not isinstance(self.offset, int) or not 0 <= self.offset <= MAX_OFFSET:
-            raise SearchQueryError(
-                f"offset must be within [0, {MAX_OFFSET}], got {self.offset!r}"
-            )
+            raise SearchQueryError(f"offset must be within [0, {MAX_OFFSET}], got {self.offset!r}")
         for key in self.sort:
             if not isinstance(key, str) or not _SORT_RE.match(key):
                 raise SearchQueryError(f"sort keys look like 'field:asc' or 'field:desc': {key!r}")

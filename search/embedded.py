@@ -14,8 +14,12 @@ the index's generation, and the next search reloads the cache.
 
 Ranking
 -------
-Keyword score: FTS5 ``bm25()`` with the spec's field weights (grams count half a word),
-divided by the best score of the query, so it lies in (0, 1]. Meaning: the cosine of the
+Keyword score: FTS5 ``bm25()`` with the spec's field weights (grams count half a word). BM25
+adds up over terms, so each query piece (a word, or CJK text) is looked up on its own and its
+matches and scores are kept in a small in-memory cache (``term_cache_size`` pieces; any write
+empties it); a term scores the best of its synonyms, a document the sum of its terms, divided
+by the best score of the query so that it lies in (0, 1]. Filters are numpy masks over the
+columnar cache, so they cost the same whatever the words. Meaning: the cosine of the
 document's and the query's unit vectors, clipped to [0, 1]; a document without a vector scores
 0. With ``r = semantic_ratio`` the score is ``(1 - r) * keywords + r * meaning``. The hits are
 the keyword matches plus, when a vector is given and ``r > 0``, the ``offset + limit`` nearest
@@ -67,8 +71,8 @@ from search.text import (
     analyze_query,
     field_text,
     make_snippet,
-    searchable_texts,
     osa_distance,
+    searchable_texts,
     typo_budget,
 )
 
@@ -172,9 +176,7 @@ class _Column:
             self.pair_codes.extend(codes)
             self.starts.extend(ends)
         elif self.kind in ("int", "float"):
-            self.values.extend(
-                [float(v) if isinstance(v, int | float) else np.nan for v in values]
-            )
+            self.values.extend([float(v) if isinstance(v, int | float) else np.nan for v in values])
         elif self.kind == "bool":
             self.values.extend([int(v) if isinstance(v, bool) else -1 for v in values])
         else:
@@ -524,11 +526,15 @@ class EmbeddedBackend:
                 blob = None
             updates.append((json.dumps(fields, ensure_ascii=False), blob, rowid))
             fts_rows.append((rowid, *self._fts_columns(spec, fields)[0]))
-        conn.executemany(f"UPDATE {spec.name}_docs SET fields = ?, vector = ? WHERE rowid = ?", updates)
+        conn.executemany(
+            f"UPDATE {spec.name}_docs SET fields = ?, vector = ? WHERE rowid = ?", updates
+        )
         self._insert_fts(conn, spec, fts_rows)
 
     @staticmethod
-    def _fts_columns(spec: IndexSpec, fields: Mapping[str, FieldValue]) -> tuple[list[str], list[str]]:
+    def _fts_columns(
+        spec: IndexSpec, fields: Mapping[str, FieldValue]
+    ) -> tuple[list[str], list[str]]:
         """The FTS column texts of a document, and its Latin words (for the typo vocabulary)."""
         columns: list[str] = []
         latin: list[str] = []
@@ -635,7 +641,7 @@ class EmbeddedBackend:
             rowids += [
                 row[0]
                 for row in conn.execute(
-                    f"SELECT rowid FROM {name}_docs WHERE doc_id IN ({', '.join('?' * len(chunk))})",
+                    f"SELECT rowid FROM {name}_docs WHERE doc_id IN ({', '.join('?' * len(chunk))})",  # noqa: E501
                     chunk,
                 )
             ]
@@ -808,7 +814,8 @@ class EmbeddedBackend:
             candidates = np.flatnonzero(allowed)
             keyword = np.ones(candidates.size)
         if ratio > 0:
-            assert query.vector is not None and cache.vectors is not None
+            assert query.vector is not None
+            assert cache.vectors is not None
             wanted = min(query.offset + query.limit, MAX_LIMIT * 2)
             candidates, keyword, meaning = _add_neighbours(
                 cache,
@@ -885,9 +892,7 @@ def _column_names(spec: IndexSpec) -> list[str]:
 
 
 def _bm25_weights(spec: IndexSpec) -> str:
-    return ", ".join(
-        f"{float(weight)}, {weight * _GRAM_WEIGHT}" for weight in _tiers(spec)
-    )
+    return ", ".join(f"{float(weight)}, {weight * _GRAM_WEIGHT}" for weight in _tiers(spec))
 
 
 def _quote(token: str) -> str:

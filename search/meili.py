@@ -239,7 +239,9 @@ class MeiliBackend:
         client: meilisearch.Client | None = getattr(self._local, "client", None)
         if client is None:
             client = self._local.client = meilisearch.Client(
-                self.url, self._api_key, timeout=self._timeout_s  # type: ignore[arg-type]
+                self.url,
+                self._api_key,
+                timeout=self._timeout_s,  # type: ignore[arg-type]
             )
         return client
 
@@ -391,9 +393,7 @@ class MeiliBackend:
         distribution: Mapping[str, Mapping[str, int]] = result.get("facetDistribution") or {}
         facets = {
             name: dict(
-                sorted(
-                    distribution.get(name, {}).items(), key=lambda item: (-item[1], item[0])
-                )
+                sorted(distribution.get(name, {}).items(), key=lambda item: (-item[1], item[0]))
             )
             for name in query.facets
         }

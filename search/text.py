@@ -37,8 +37,8 @@ __all__ = [
     "QueryTerms",
     "Term",
     "TextAnalysis",
-    "analyze_query",
     "analyze_fields",
+    "analyze_query",
     "analyze_text",
     "make_snippet",
     "normalize",
@@ -57,6 +57,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\
 _LATIN = "0-9a-z\u00b5\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u0370-\u03ff\u0400-\u04ff"
 _RUN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<latin>[{_LATIN}]+)(?P<suffix>\+\+|#)?")
 _MAX_LATIN = 64
+_LATIN_RUN_RE = re.compile(rf"([{_LATIN}]+)(\+\+|#)?")
 # Function characters that carry no meaning on their own in a query.
 _STOP_CHARS = frozenset("的了和与及或在是等并且之也而")
 _SEGMENTER_LOCK = threading.Lock()
@@ -202,9 +203,7 @@ def _analyze_short(text: str) -> TextAnalysis:
     return analyze_text(text)
 
 
-def analyze_fields(
-    fields: Mapping[str, object], weights: Mapping[str, int]
-) -> list[TextAnalysis]:
+def analyze_fields(fields: Mapping[str, object], weights: Mapping[str, int]) -> list[TextAnalysis]:
     """The analysis of a document's searchable fields, one per weight tier (highest first).
 
     Short values (skills, titles, schools, cities) repeat across documents, so their analysis
@@ -432,7 +431,12 @@ def typo_match(query_word: str, word: str) -> bool:
     if query_word == word:
         return True
     budget = typo_budget(query_word)
-    if not budget or not word or word[0] != query_word[0] or abs(len(word) - len(query_word)) > budget:
+    if (
+        not budget
+        or not word
+        or word[0] != query_word[0]
+        or abs(len(word) - len(query_word)) > budget
+    ):
         return False
     return osa_distance(query_word, word, budget) <= budget
 
@@ -467,17 +471,31 @@ def osa_distance(a: str, b: str, cutoff: int) -> int:
 # ------------------------------------------------------------------------------- snippets
 
 
-def _aligned(text: str) -> tuple[str, list[int]]:
-    """Normalise text keeping, for each folded character, the index of its source character."""
+@functools.lru_cache(maxsize=1 << 14)
+def _aligned(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """Normalise text keeping, for each folded character, the index of its source character
+    (None when folding kept every character in place). Cached: field values repeat."""
     folded = normalize(text)
     if len(folded) == len(text):
-        return folded, list(range(len(text)))
+        return folded, None
     parts = [normalize(char) for char in text]
-    return "".join(parts), [i for i, part in enumerate(parts) for _ in part]
+    return "".join(parts), tuple(i for i, part in enumerate(parts) for _ in part)
 
 
-def _spans(folded: str, cjk: set[str], latin: set[str]) -> list[tuple[int, int, str]]:
-    """Matched spans (start, end, needle) in folded text."""
+def _latin_words(folded: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each Latin word, spelled as it is indexed (c++ → cpp)."""
+    for match in _LATIN_RUN_RE.finditer(folded):
+        word, suffix = match.group(1)[:_MAX_LATIN], match.group(2)
+        if suffix:
+            word += "pp" if suffix == "++" else "sharp"
+        yield match.start(), match.end(), word
+
+
+def _spans(
+    folded: str, cjk: set[str], latin: set[str], typos: list[tuple[str, int]]
+) -> list[tuple[int, int, str]]:
+    """Matched spans (start, end, needle) in folded text; ``typos`` are the Latin needles that
+    may carry typos, with their budget."""
     spans: list[tuple[int, int, str]] = []
     for needle in cjk:
         start = folded.find(needle)
@@ -485,13 +503,17 @@ def _spans(folded: str, cjk: set[str], latin: set[str]) -> list[tuple[int, int, 
             spans.append((start, start + len(needle), needle))
             start = folded.find(needle, start + 1)
     if latin:
-        for match in _RUN_RE.finditer(folded):
-            word = match.group("latin")
-            if word is None:
+        for start, end, word in _latin_words(folded):
+            if word in latin:
+                spans.append((start, end, word))
                 continue
-            for needle in latin:
-                if typo_match(needle, word):
-                    spans.append((match.start(), match.end(), needle))
+            for needle, budget in typos:
+                if (
+                    word[0] == needle[0]
+                    and abs(len(word) - len(needle)) <= budget
+                    and osa_distance(needle, word, budget) <= budget
+                ):
+                    spans.append((start, end, needle))
                     break
     spans.sort()
     return spans
@@ -525,18 +547,22 @@ def make_snippet(
     """
     cjk = {piece.text for piece in query.pieces() if piece.kind == "cjk"}
     latin = {piece.text for piece in query.pieces() if piece.kind == "latin"}
+    typos = [(word, budget) for word in sorted(latin) if (budget := typo_budget(word))]
     best: tuple[float, str, list[tuple[int, int]]] | None = None
     if cjk or latin:
         for text, weight in texts:
             if not text:
                 continue
             folded, source = _aligned(text)
-            spans = _spans(folded, cjk, latin)
+            spans = _spans(folded, cjk, latin, typos)
             if not spans:
                 continue
             score = weight * len({needle for _, _, needle in spans})
             if best is None or score > best[0]:
-                mapped = [(source[start], source[end - 1] + 1) for start, end, _ in spans]
+                if source is None:
+                    mapped = [(start, end) for start, end, _ in spans]
+                else:
+                    mapped = [(source[start], source[end - 1] + 1) for start, end, _ in spans]
                 best = (score, text, mapped)
     if best is None:
         return _render(fallback, [], max_chars)
@@ -581,4 +607,6 @@ def searchable_texts(
     >>> searchable_texts({"name": "李明", "age": 3}, {"name": 3})
     [('李明', 3)]
     """
-    return [(field_text(fields[name]), weight) for name, weight in weights.items() if name in fields]
+    return [
+        (field_text(fields[name]), weight) for name, weight in weights.items() if name in fields
+    ]

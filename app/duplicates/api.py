@@ -109,10 +109,16 @@ def list_groups(request: Request, session: SessionDep, viewer: ApiViewer) -> lis
             confidence=g.confidence,
             members=[MemberRead(**m.__dict__) for m in g.members],
             pairs=[
-                PairRead(id=p.id, talent_a_id=p.a, talent_b_id=p.b, confidence=p.confidence,
-                         reasons=p.reasons, reason_text=reason_text(p.reasons, locale))
+                PairRead(
+                    id=p.id,
+                    talent_a_id=p.a,
+                    talent_b_id=p.b,
+                    confidence=p.confidence,
+                    reasons=p.reasons,
+                    reason_text=reason_text(p.reasons, locale),
+                )
                 for p in g.pairs
-            ],  # fmt: skip
+            ],
         )
         for g in service.list_groups(session, viewer, locale)
     ]

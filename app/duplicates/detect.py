@@ -60,8 +60,8 @@ def pair_reasons(a: Profile, b: Profile, families: set[str]) -> list[str]:
     reasons = [f for f in ("id_number", "phone", "email") if f in families]
     if "name" in families or "pinyin" in families:
         same_school = org_key(a.school) is not None and org_key(a.school) == org_key(b.school)
-        same_employer = (
-            org_key(a.employer) is not None and org_key(a.employer) == org_key(b.employer)
+        same_employer = org_key(a.employer) is not None and org_key(a.employer) == org_key(
+            b.employer
         )
         prefix = "name" if "name" in families else "pinyin"
         if same_school:

@@ -77,7 +77,10 @@ def upsert_pairs(session: Session, candidates: Iterable[Candidate]) -> int:
         if pair is None:
             session.add(
                 DuplicatePair(
-                    talent_a_id=c.a, talent_b_id=c.b, confidence=c.confidence, reasons=list(c.reasons)
+                    talent_a_id=c.a,
+                    talent_b_id=c.b,
+                    confidence=c.confidence,
+                    reasons=list(c.reasons),
                 )
             )
             new += 1
@@ -96,9 +99,7 @@ def record_pairs_for(session: Session, talent_ids: Sequence[int]) -> int:
     """Check newly written talents against the whole pool (after an import's commit)."""
     if not talent_ids:
         return 0
-    return upsert_pairs(
-        session, find_candidates(load_profiles(session), only_ids=set(talent_ids))
-    )
+    return upsert_pairs(session, find_candidates(load_profiles(session), only_ids=set(talent_ids)))
 
 
 def check_new_talent(session: Session, talent: Talent) -> list[Candidate]:
@@ -168,9 +169,7 @@ def list_groups(session: Session, viewer: Viewer, locale: str = "zh") -> list[Gr
     if not pairs:
         return []
     ids = {p.talent_a_id for p in pairs} | {p.talent_b_id for p in pairs}
-    talents = {
-        t.id: t for t in session.scalars(select(Talent).where(Talent.id.in_(sorted(ids))))
-    }
+    talents = {t.id: t for t in session.scalars(select(Talent).where(Talent.id.in_(sorted(ids))))}
     groups = []
     for member_ids in group_pairs((p.talent_a_id, p.talent_b_id) for p in pairs):
         members = set(member_ids)
@@ -242,9 +241,7 @@ def merge_talents(
     )
     provenance: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
-        source = next(
-            (t for t in (primary, *others) if not _empty(getattr(t, name))), primary
-        )
+        source = next((t for t in (primary, *others) if not _empty(getattr(t, name))), primary)
         provenance[name] = source.id
     merge = TalentMerge(
         primary_talent_id=primary.id, provenance=provenance, created_by_id=viewer.id
@@ -288,7 +285,7 @@ def undo_merge(session: Session, viewer: Viewer, merge_id: int) -> TalentMerge:
 
 
 def dismiss_group(session: Session, viewer: Viewer, talent_ids: Sequence[int]) -> None:
-    """"Not the same person": the open pairs among these talents stop being proposed."""
+    """ "Not the same person": the open pairs among these talents stop being proposed."""
     if not viewer.is_admin:
         raise Forbidden()
     _set_pair_status(session, sorted(set(talent_ids)), "open", "dismissed")
@@ -364,7 +361,7 @@ def credited_organizations(session: Session, talent_ids: Sequence[int]) -> dict[
         .join(TalentMerge)
         .where(TalentMergeMember.talent_id.in_(talent_ids), TalentMerge.undone_at.is_(None))
     ).all()
-    merge_of = {t: m for t, m in rows}
+    merge_of = dict(rows)
     for talent in session.scalars(select(Talent).where(Talent.id.in_(talent_ids))):
         out[talent.id] = {talent.organization_id}
     for talent_id, merge_id in merge_of.items():

@@ -78,7 +78,9 @@ def upload(
 def get_import(
     import_id: int, request: Request, session: SessionDep, viewer: ApiViewer
 ) -> ImportRead:
-    return ImportRead.of(session, service.get_import(session, viewer, import_id), locale_of(request))
+    return ImportRead.of(
+        session, service.get_import(session, viewer, import_id), locale_of(request)
+    )
 
 
 @router.post("/api/v1/imports/{import_id}/commit")
@@ -119,8 +121,8 @@ def export_talents(
     min_years: Annotated[int | None, Query(ge=0, le=70)] = None,
 ) -> Response:
     """The talent list (same filters) as .xlsx or .csv, masked as the viewer sees it."""
-    filters = dict(q=q, organization_id=organization_id, education=education, status=status,
-                   is_returnee=is_returnee, major=major, min_years=min_years)  # fmt: skip
+    filters = {"q": q, "organization_id": organization_id, "education": education, "status": status,
+                   "is_returnee": is_returnee, "major": major, "min_years": min_years}  # fmt: skip
     content = exports.export(session, viewer, "talents", filters, format, locale_of(request))
     return _export(content, "talents", format)
 
@@ -141,9 +143,9 @@ def export_demands(
     industry: Annotated[str | None, Query(pattern="^[A-T]$")] = None,
 ) -> Response:
     """The demand list (same filters) as .xlsx or .csv."""
-    filters = dict(q=q, status=status, kind=kind, enterprise_id=enterprise_id,
-                   chamber_id=chamber_id, min_education=min_education,
-                   occupation_code=occupation_code, industry=industry)  # fmt: skip
+    filters = {"q": q, "status": status, "kind": kind, "enterprise_id": enterprise_id,
+                   "chamber_id": chamber_id, "min_education": min_education,
+                   "occupation_code": occupation_code, "industry": industry}  # fmt: skip
     content = exports.export(session, viewer, "demands", filters, format, locale_of(request))
     return _export(content, "demands", format)
 
@@ -162,6 +164,12 @@ def export_enterprises(
 ) -> Response:
     """The enterprise list (same filters) as .xlsx or .csv, contacts masked as the viewer
     sees them."""
-    filters = dict(q=q, industry=industry, district=district, chamber_id=chamber_id, size=size)
+    filters = {
+        "q": q,
+        "industry": industry,
+        "district": district,
+        "chamber_id": chamber_id,
+        "size": size,
+    }
     content = exports.export(session, viewer, "enterprises", filters, format, locale_of(request))
     return _export(content, "enterprises", format)

@@ -25,7 +25,17 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Other spellings of enumeration values (besides the value and its zh and en labels).
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "education": {
-        "high_school": ("高中", "中专", "初中", "职高", "技校", "中技", "高中/中专", "高中以下", "中专及以下"),
+        "high_school": (
+            "高中",
+            "中专",
+            "初中",
+            "职高",
+            "技校",
+            "中技",
+            "高中/中专",
+            "高中以下",
+            "中专及以下",
+        ),
         "associate": ("专科", "大学专科", "高职", "大专学历", "高职高专"),
         "bachelor": ("大学本科", "学士", "大学", "本科学历", "学士学位", "bachelor's", "bsc", "ba"),
         "master": ("研究生", "硕士研究生", "硕士学位", "mba", "master's", "msc", "在职硕士"),

@@ -62,7 +62,9 @@ def export(
     # Read before writing: a scope error (Forbidden) must come before any output exists.
     rows = [
         [cell_value(c, data.get(c.name), locale) for c in columns]
-        for data in (_read(kind, o, viewer, locale) for o in _objects(session, viewer, kind, filters))
+        for data in (
+            _read(kind, o, viewer, locale) for o in _objects(session, viewer, kind, filters)
+        )
     ]
     if fmt == "csv":
         return b"".join(export_csv(header, rows))

@@ -69,9 +69,7 @@ def _upload_page(
         error=error,
         kind=kind,
     )
-    return render(
-        request, "imports/upload.html", {"page": page}, status_code=422 if error else 200
-    )
+    return render(request, "imports/upload.html", {"page": page}, status_code=422 if error else 200)
 
 
 @router.get("/imports")

@@ -134,9 +134,7 @@ def _match_header(
         extra = {p: c for p, c in below.items() if p not in found and c not in found.values()}
         if extra and len(below) >= 1 and not _looks_like_data(rows[i + 1], below):
             found = {**found, **extra}
-            header = [
-                _cell_text(rows[i + 1][p]) if p in extra else h for p, h in enumerate(header)
-            ]
+            header = [_cell_text(rows[i + 1][p]) if p in extra else h for p, h in enumerate(header)]
             return i + 1, found, header
     return i, found, header
 

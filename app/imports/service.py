@@ -169,7 +169,9 @@ class EnterpriseHandler(Handler):
 
     def __init__(self, session: Session, viewer: Viewer, org_id: int | None, id_key: str) -> None:
         super().__init__(session, viewer, org_id, id_key)
-        self.scoped = set(session.scalars(scoped_enterprises(viewer).with_only_columns(Enterprise.id)))
+        self.scoped = set(
+            session.scalars(scoped_enterprises(viewer).with_only_columns(Enterprise.id))
+        )
         self.by_code: dict[str, int] = dict(
             session.execute(select(Enterprise.credit_code, Enterprise.id)).all()
         )
@@ -298,8 +300,10 @@ def target_organization(
         raise Forbidden()
     org = session.get(Organization, organization_id) if organization_id is not None else None
     if org is None or org.side != side.value:
-        code = "missing" if organization_id is None else (
-            "not_a_supply_org" if side is Side.supply else "not_a_chamber"
+        code = (
+            "missing"
+            if organization_id is None
+            else ("not_a_supply_org" if side is Side.supply else "not_a_chamber")
         )
         raise FieldErrors.one("organization_id", code)
     return org.id
@@ -353,7 +357,9 @@ def _parse_row(
     return data, []
 
 
-def _column_header(spec: KindSpec, sheet_header: list[str], columns: dict[int, Column]) -> dict[str, str]:
+def _column_header(
+    spec: KindSpec, sheet_header: list[str], columns: dict[int, Column]
+) -> dict[str, str]:
     return {col.name: sheet_header[pos] or col.header("zh") for pos, col in columns.items()}
 
 
@@ -562,7 +568,9 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def commit_import(session: Session, viewer: Viewer, import_id: int, *, id_key: str) -> dict[str, int]:
+def commit_import(
+    session: Session, viewer: Viewer, import_id: int, *, id_key: str
+) -> dict[str, int]:
     """Write every valid row (the route commits once). Raises NotFound, Forbidden,
     ImportAlreadyCommitted."""
     batch = get_import(session, viewer, import_id)

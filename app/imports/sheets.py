@@ -108,7 +108,10 @@ def template_workbook(spec: KindSpec, locale: str) -> bytes:
         ("", translate("import.instructions.formats", locale)),
         ("", translate("import.instructions.limits", locale)),
         ("", ""),
-        (translate("import.instructions.column", locale), translate("import.instructions.rule", locale)),
+        (
+            translate("import.instructions.column", locale),
+            translate("import.instructions.rule", locale),
+        ),
     ]
     for col in columns:
         lines.append((header_text(col, locale), _rule(col, locale)))
@@ -132,7 +135,9 @@ def _localised_example(col: Column, value: str, locale: str) -> str:
 def _rule(col: Column, locale: str) -> str:
     parts = [translate("import.rule." + col.type, locale)]
     if col.type == "enum":
-        parts.append("、".join(_choices(col, locale)) if locale == "zh" else ", ".join(_choices(col, locale)))
+        parts.append(
+            "、".join(_choices(col, locale)) if locale == "zh" else ", ".join(_choices(col, locale))
+        )
     if col.required:
         parts.insert(0, translate("form.required", locale))
     return " · ".join(p for p in parts if p)
@@ -144,7 +149,9 @@ def _save(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def error_report(header: Sequence[str], rows: Iterable[tuple[int, list[Any], str]], locale: str) -> bytes:
+def error_report(
+    header: Sequence[str], rows: Iterable[tuple[int, list[Any], str]], locale: str
+) -> bytes:
     """The rows with errors as uploaded, plus their row number and what is wrong."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(translate("import.report.sheet", locale))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from app.accounts.viewer import Viewer
 from app.errors import AppError, Forbidden
@@ -115,22 +114,22 @@ def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchPar
     vector = None
     ratio = params.semantic_ratio if q else 0.0
     if ratio > 0:
-        with threadpool_limits(1):
-            vector = np.asarray(indexer.vectors([q])[0], dtype=np.float32)
-    query = Query(
-        q,
-        filters=filters,
-        facets=TALENT_FACETS if index == "talents" else DEMAND_FACETS,
-        sort=(params.sort,) if params.sort else (),
-        semantic_ratio=ratio,
-        vector=vector,
-        limit=params.limit,
-        offset=params.offset,
-    )
+        vector = np.asarray(indexer.vectors([q])[0], dtype=np.float32)
+        if not np.isfinite(vector).all() or not vector.any():
+            vector, ratio = None, 0.0  # nothing to mean (punctuation only): keywords only
     try:
+        query = Query(
+            q,
+            filters=filters,
+            facets=TALENT_FACETS if index == "talents" else DEMAND_FACETS,
+            sort=(params.sort,) if params.sort else (),
+            semantic_ratio=ratio,
+            vector=vector,
+            limit=params.limit,
+            offset=params.offset,
+        )
         indexer.ensure_ready()
-        with threadpool_limits(1):
-            return indexer.backend.search(index, query)
+        return indexer.backend.search(index, query)
     except (SearchUnavailable, SearchTimeout) as exc:
         raise SearchUnavailableError() from exc
     except SearchQueryError as exc:

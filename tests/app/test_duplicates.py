@@ -74,7 +74,8 @@ def test_create_checks_for_duplicates_and_office_merges_and_undoes(
     )
     assert merged.status_code == 201, merged.text
     body = merged.json()
-    assert body["is_active"] and body["talent_ids"] == sorted([kejiju_talent.id, new_id])
+    assert body["is_active"]
+    assert body["talent_ids"] == sorted([kejiju_talent.id, new_id])
     profile = {f["field"]: f for f in body["profile"]}
     assert profile["summary"]["source_talent_id"] == kejiju_talent.id
     assert profile["email"]["source_organization"] == "科技局"
@@ -85,9 +86,13 @@ def test_create_checks_for_duplicates_and_office_merges_and_undoes(
 
     # The agency learns of the merge and who shares the credit, nothing of the other version.
     status = client.get(f"/api/v1/duplicates/talents/{new_id}", headers=renshe_h).json()
-    assert status["is_merged"] and set(status["credited_organizations"]) == {"科技局", "人社局"}
-    assert "other@example.com" not in str(status) and kejiju_talent.phone not in str(status)
-    assert client.get(f"/api/v1/duplicates/merges/{body['id']}", headers=renshe_h).status_code == 403
+    assert status["is_merged"]
+    assert set(status["credited_organizations"]) == {"科技局", "人社局"}
+    assert "other@example.com" not in str(status)
+    assert kejiju_talent.phone not in str(status)
+    assert (
+        client.get(f"/api/v1/duplicates/merges/{body['id']}", headers=renshe_h).status_code == 403
+    )
     assert (
         client.get(f"/api/v1/duplicates/talents/{kejiju_talent.id}", headers=renshe_h).status_code
         == 404
@@ -100,9 +105,15 @@ def test_create_checks_for_duplicates_and_office_merges_and_undoes(
     assert again.status_code == 409
 
     undone = client.post(f"/api/v1/duplicates/merges/{body['id']}/undo", headers=admin).json()
-    assert undone["is_active"] is False and undone["undone_at"]
-    assert not client.get(f"/api/v1/duplicates/talents/{new_id}", headers=renshe_h).json()["is_merged"]
-    assert client.post(f"/api/v1/duplicates/merges/{body['id']}/undo", headers=admin).status_code == 409
+    assert undone["is_active"] is False
+    assert undone["undone_at"]
+    assert not client.get(f"/api/v1/duplicates/talents/{new_id}", headers=renshe_h).json()[
+        "is_merged"
+    ]
+    assert (
+        client.post(f"/api/v1/duplicates/merges/{body['id']}/undo", headers=admin).status_code
+        == 409
+    )
 
 
 def test_batch_scan_finds_fuzzy_names_across_agencies(
@@ -113,7 +124,10 @@ def test_batch_scan_finds_fuzzy_names_across_agencies(
     make_talent(db, world.orgs[OrgKind.science_bureau], name="Zhang Wei", birth_year=1980,
                 employer="临江大学", school=None, phone=None, email=None)  # fmt: skip
     admin = h(client, world, "admin")
-    assert client.post("/api/v1/duplicates/scan", headers=h(client, world, "kejiju")).status_code == 403
+    assert (
+        client.post("/api/v1/duplicates/scan", headers=h(client, world, "kejiju")).status_code
+        == 403
+    )
     assert client.post("/api/v1/duplicates/scan", headers=admin).json()["new_pairs"] >= 1
     groups = client.get("/api/v1/duplicates/groups?lang=en", headers=admin).json()
     names = [{m["name"] for m in g["members"]} for g in groups]
@@ -130,11 +144,14 @@ def test_import_preview_reports_other_agencies_duplicates_by_agency_only(
     rows = talent_rows(2)
     rows[0][7] = world.talents["renshe"].phone
     rows[1][7] = rows[0][7]
-    body = upload(client, h(client, world, "kejiju"), "talents", xlsx([TALENT_HEADER, *rows])).json()
+    body = upload(
+        client, h(client, world, "kejiju"), "talents", xlsx([TALENT_HEADER, *rows])
+    ).json()
     scopes = {(d["row"], d["scope"]) for d in body["duplicates"]}
     assert scopes == {(2, "other_agency"), (3, "other_agency"), (3, "file")}
     other = next(d for d in body["duplicates"] if d["scope"] == "other_agency")
-    assert other["organization"] == "人社局" and "人社局" in other["message"]
+    assert other["organization"] == "人社局"
+    assert "人社局" in other["message"]
     assert other["talent_id"] is None
 
 
@@ -145,7 +162,9 @@ def test_office_pages_show_groups_merge_and_undo(
 
     from tests.app.helpers import csrf_from
 
-    make_talent(db, world.orgs[OrgKind.hrss_bureau], name="李明", phone=world.talents["kejiju"].phone)
+    make_talent(
+        db, world.orgs[OrgKind.hrss_bureau], name="李明", phone=world.talents["kejiju"].phone
+    )
     client.post("/api/v1/duplicates/scan", headers=h(client, world, "admin"))
     page_login(client, world.users["admin"])
     page = client.get("/duplicates")
@@ -161,7 +180,9 @@ def test_office_pages_show_groups_merge_and_undo(
     assert r.status_code == 303
     merge_page = client.get(r.headers["location"])
     text = BeautifulSoup(merge_page.text, "html.parser").get_text()
-    assert "科技局" in text and "人社局" in text and "撤销合并" in text
+    assert "科技局" in text
+    assert "人社局" in text
+    assert "撤销合并" in text
     r = client.post(
         r.headers["location"] + "/undo", data={"csrf_token": csrf_from(merge_page.text)},
         follow_redirects=False,

@@ -89,11 +89,13 @@ def test_template_has_chinese_headers_dropdowns_examples_and_instructions(
     wb = load_workbook(io.BytesIO(r.content))
     data, examples, info = wb.worksheets[0], wb.worksheets[1], wb.worksheets[2]
     header = [c.value for c in data[1]]
-    assert examples.title == "填写示例" and info.title == "填写说明"
+    assert examples.title == "填写示例"
+    assert info.title == "填写说明"
     assert examples.max_row >= 2
     assert data.data_validations.dataValidation, "enumerations need drop-downs"
     if kind == "talents":
-        assert "姓名*" in header and "最高学历" in header
+        assert "姓名*" in header
+        assert "最高学历" in header
         lists = wb["选项"]
         col = header.index("最高学历") + 1
         assert [lists.cell(row=i, column=col).value for i in range(2, 7)] == [
@@ -106,14 +108,15 @@ def test_template_in_english(client: TestClient, world: World) -> None:
         "/api/v1/imports/templates/talents?lang=en", headers=headers(client, world, "kejiju")
     )
     header = [c.value for c in load_workbook(io.BytesIO(r.content)).worksheets[0][1]]
-    assert "Name*" in header and "Highest education" in header
+    assert "Name*" in header
+    assert "Highest education" in header
 
 
-def test_template_round_trip_of_examples_imports_cleanly(
-    client: TestClient, world: World
-) -> None:
+def test_template_round_trip_of_examples_imports_cleanly(client: TestClient, world: World) -> None:
     h = headers(client, world, "kejiju")
-    wb = load_workbook(io.BytesIO(client.get("/api/v1/imports/templates/talents", headers=h).content))
+    wb = load_workbook(
+        io.BytesIO(client.get("/api/v1/imports/templates/talents", headers=h).content)
+    )
     wb.move_sheet("填写示例", offset=-1)  # the examples sheet first: upload it as data
     out = io.BytesIO()
     wb.save(out)
@@ -140,13 +143,15 @@ def test_preview_then_commit_then_reupload_creates_nothing(
     assert client.get(f"/api/v1/imports/{body['id']}", headers=h).json()["rows_valid"] == 30
 
     result = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h).json()
-    assert result["created"] == 30 and result["updated"] == 0
+    assert result["created"] == 30
+    assert result["updated"] == 0
     assert count(db, Talent) == before + 30
     again = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
     assert again.status_code == 409
 
     second = upload(client, h, "talents", content).json()
-    assert second["to_create"] == 0 and second["to_update"] == 30
+    assert second["to_create"] == 0
+    assert second["to_update"] == 30
     result = client.post(f"/api/v1/imports/{second['id']}/commit", headers=h).json()
     assert result == {"id": second["id"], "status": "committed", "created": 0, "updated": 0,
                       "unchanged": 30, "skipped": 0}  # fmt: skip
@@ -156,16 +161,15 @@ def test_preview_then_commit_then_reupload_creates_nothing(
 def test_changed_rows_update_by_external_key(client: TestClient, world: World, db: Session) -> None:
     h = headers(client, world, "kejiju")
     rows = talent_rows(3)
-    client.post(
-        f"/api/v1/imports/{upload(client, h, 'talents', xlsx([TALENT_HEADER, *rows])).json()['id']}/commit",
-        headers=h,
-    )
+    first = upload(client, h, "talents", xlsx([TALENT_HEADER, *rows])).json()
+    client.post(f"/api/v1/imports/{first['id']}/commit", headers=h)
     rows[1][5] = "清华大学"
     second = upload(client, h, "talents", xlsx([TALENT_HEADER, *rows])).json()
     result = client.post(f"/api/v1/imports/{second['id']}/commit", headers=h).json()
     assert (result["created"], result["updated"], result["unchanged"]) == (0, 1, 2)
     talent = db.scalar(select(Talent).where(Talent.external_key == "KJ-0001"))
-    assert talent is not None and talent.school == "清华大学"
+    assert talent is not None
+    assert talent.school == "清华大学"
 
 
 def test_a_dozen_typical_mistakes_are_named_by_row_and_column(
@@ -200,7 +204,8 @@ def test_a_dozen_typical_mistakes_are_named_by_row_and_column(
     }  # fmt: skip
     assert by_row == expected
     messages = {e["row"]: e["message"] for e in body["errors"]}
-    assert "硕士" in messages[4] and "本科" in messages[4]
+    assert "硕士" in messages[4]
+    assert "本科" in messages[4]
     assert "第 2 行" in messages[11]
 
 
@@ -225,25 +230,38 @@ def test_cells_as_people_type_them(client: TestClient, world: World, db: Session
          15000, 5],
         ["A-3", "赵磊", "硕士研究生", 1992.0, "(+86)13800138002", "zl@example.com", "2024年3月1日",
          "Y", "12000", "3"],
-        ["A-4", "陈静", "博士", "1993", "0086 13800138003", "cj@example.com", 45352, "N", None, None],
+        ["A-4", "陈静", "博士", "1993", "0086 13800138003", "cj@example.com", 45352, "N", None, None],  # noqa: E501
     ]  # fmt: skip
     body = upload(client, h, "talents", xlsx([header, *rows])).json()
     assert body["errors"] == [], body["errors"]
     client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
     li = db.scalar(select(Talent).where(Talent.external_key == "A-1"))
     assert li is not None
-    assert (li.name, li.education, li.birth_year, li.phone) == ("李明", "bachelor", 1990, "13800138000")
-    assert li.consent_date == dt.date(2024, 3, 1) and li.is_returnee and li.expected_salary == 15000
-    assert li.years_experience == 8 and li.email == "LI@example.com"
-    others = {t.external_key: t for t in db.scalars(select(Talent).where(Talent.external_key.like("A-%")))}
-    assert others["A-2"].education == "bachelor" and others["A-3"].education == "master"
+    assert (li.name, li.education, li.birth_year, li.phone) == (
+        "李明",
+        "bachelor",
+        1990,
+        "13800138000",
+    )
+    assert li.consent_date == dt.date(2024, 3, 1)
+    assert li.is_returnee
+    assert li.expected_salary == 15000
+    assert li.years_experience == 8
+    assert li.email == "LI@example.com"
+    others = {
+        t.external_key: t for t in db.scalars(select(Talent).where(Talent.external_key.like("A-%")))
+    }
+    assert others["A-2"].education == "bachelor"
+    assert others["A-3"].education == "master"
     assert all(t.consent_date == dt.date(2024, 3, 1) for t in others.values())
     assert others["A-4"].phone == "13800138003"
 
 
 def test_merged_title_row_above_the_header(client: TestClient, world: World) -> None:
     h = headers(client, world, "kejiju")
-    body = upload(client, h, "talents", xlsx([TALENT_HEADER, *talent_rows(2)], title_row="科技局人才名单")).json()
+    body = upload(
+        client, h, "talents", xlsx([TALENT_HEADER, *talent_rows(2)], title_row="科技局人才名单")
+    ).json()
     assert (body["rows_valid"], body["errors"]) == (2, [])
 
 
@@ -285,7 +303,9 @@ def test_error_report_has_the_original_rows_and_an_error_column(
     values = list(ws.iter_rows(values_only=True))
     assert values[0][:3] == ("行号", "错误说明", "本单位编号")
     assert len(values) == 2
-    assert values[1][0] == 3 and "手机号码" in values[1][1] and values[1][2] == "KJ-0001"
+    assert values[1][0] == 3
+    assert "手机号码" in values[1][1]
+    assert values[1][2] == "KJ-0001"
 
 
 # --- bad files -----------------------------------------------------------------------------
@@ -303,7 +323,11 @@ def _empty_xlsx() -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
-        ("photo.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "import_not_spreadsheet"),
+        (
+            "photo.xlsx",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
+            "import_not_spreadsheet",
+        ),
         ("data.xlsx", b"PK\x03\x04broken", "import_file_corrupt"),
         ("data.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "import_xls_unsupported"),
         ("data.xlsx", b"", "import_empty"),
@@ -332,7 +356,8 @@ def test_truncated_and_empty_xlsx(client: TestClient, world: World) -> None:
 def test_missing_required_columns_are_named(client: TestClient, world: World) -> None:
     content = xlsx([["姓名", "手机号码"], ["张三", "13800000000"]])
     body = upload(client, headers(client, world, "kejiju"), "talents", content).json()
-    assert body["code"] == "import_missing_columns" and "授权日期" in body["message"]
+    assert body["code"] == "import_missing_columns"
+    assert "授权日期" in body["message"]
     en = upload(client, headers(client, world, "kejiju"), "talents", content, lang="en").json()
     assert "Consent date" in en["message"]
 
@@ -343,15 +368,19 @@ def test_more_than_the_row_limit_is_refused(client: TestClient, world: World, db
     # Rows with only a remark: cheap to read, and still counted.
     lines = ["姓名,授权日期,备注"] + [",,x"] * (reader.MAX_ROWS + 1)
     before = count(db, ImportBatch)
-    r = upload(client, headers(client, world, "kejiju"), "talents", "\n".join(lines).encode(), "big.csv")
-    assert r.status_code == 422 and r.json()["code"] == "import_too_many_rows"
+    r = upload(
+        client, headers(client, world, "kejiju"), "talents", "\n".join(lines).encode(), "big.csv"
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "import_too_many_rows"
     assert count(db, ImportBatch) == before
 
 
 def test_upload_over_the_size_limit_is_413(client: TestClient, world: World, app: Any) -> None:
     limit = app.state.settings.max_upload_bytes
     r = upload(client, headers(client, world, "kejiju"), "talents", b"a" * (limit + 10), "big.csv")
-    assert r.status_code == 413 and r.json()["code"] == "body_too_large"
+    assert r.status_code == 413
+    assert r.json()["code"] == "body_too_large"
 
 
 # --- scoping ---------------------------------------------------------------------------------
@@ -388,9 +417,12 @@ def test_another_agencys_import_is_not_found(client: TestClient, world: World) -
 def test_agency_cannot_update_another_agencys_talent_by_system_id(
     client: TestClient, world: World
 ) -> None:
-    content = xlsx([["系统编号", "姓名", "授权日期"], [world.talents["renshe"].id, "篡改", "2026-01-01"]])
+    content = xlsx(
+        [["系统编号", "姓名", "授权日期"], [world.talents["renshe"].id, "篡改", "2026-01-01"]]
+    )
     body = upload(client, headers(client, world, "kejiju"), "talents", content).json()
-    assert body["rows_valid"] == 0 and body["errors"][0]["column"] == "系统编号"
+    assert body["rows_valid"] == 0
+    assert body["errors"][0]["column"] == "系统编号"
 
 
 def test_office_imports_for_a_named_agency(client: TestClient, world: World, db: Session) -> None:
@@ -399,7 +431,9 @@ def test_office_imports_for_a_named_agency(client: TestClient, world: World, db:
     body = upload(client, h, "talents", xlsx([TALENT_HEADER, *talent_rows(2, prefix="OF")]),
                   organization_id=str(org.id)).json()  # fmt: skip
     client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
-    assert count(db, Talent, Talent.external_key.like("OF-%"), Talent.organization_id == org.id) == 2
+    assert (
+        count(db, Talent, Talent.external_key.like("OF-%"), Talent.organization_id == org.id) == 2
+    )
 
 
 def test_chamber_imports_enterprises_and_their_demands(
@@ -407,18 +441,20 @@ def test_chamber_imports_enterprises_and_their_demands(
 ) -> None:
     h = headers(client, world, "chamber")
     code = credit_code(987654)
-    ent = xlsx([["企业名称", "统一社会信用代码", "行业门类", "所在区县", "企业规模", "联系人", "联系电话"],
+    ent = xlsx([["企业名称", "统一社会信用代码", "行业门类", "所在区县", "企业规模", "联系人", "联系电话"],  # noqa: E501
                 ["临江新导入科技有限公司", code, "I", "滨江区", "小型", "刘经理", "0371-65551234"],
                 ["被占用的公司", world.enterprises["youth"].credit_code, "C 制造业", "高新区", "中",
                  "李", "13800000000"]])  # fmt: skip
     body = upload(client, h, "enterprises", ent).json()
     assert body["rows_valid"] == 1
-    assert body["errors"][0]["row"] == 3 and body["errors"][0]["code"] == "credit_code_taken"
+    assert body["errors"][0]["row"] == 3
+    assert body["errors"][0]["code"] == "credit_code_taken"
     client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
     new = db.scalar(select(Enterprise).where(Enterprise.credit_code == code))
-    assert new is not None and new.chamber_id == world.orgs[OrgKind.general_chamber].id
+    assert new is not None
+    assert new.chamber_id == world.orgs[OrgKind.general_chamber].id
 
-    dem = xlsx([["企业统一社会信用代码", "需求类型", "标题", "需求人数", "最低学历", "最低月薪", "最高月薪"],
+    dem = xlsx([["企业统一社会信用代码", "需求类型", "标题", "需求人数", "最低学历", "最低月薪", "最高月薪"],  # noqa: E501
                 [code, "岗位", "数据工程师", 2, "本科", 10000, 20000],
                 [world.enterprises["youth"].credit_code, "岗位", "越界需求", 1, "本科", None, None],
                 [code, "项目", "联合研发", 1, None, 30000, 20000]])  # fmt: skip
@@ -451,18 +487,23 @@ def test_agency_export_reimports_as_is(client: TestClient, world: World, db: Ses
         result = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h).json()
         assert (result["created"], result["updated"], result["unchanged"]) == (0, 0, total)
     evil = db.scalar(select(Talent).where(Talent.external_key == "K-EVIL"))
-    assert evil is not None and evil.name.startswith("=HYPERLINK") and evil.skills == ["-rm", "@SUM(A1)"]
+    assert evil is not None
+    assert evil.name.startswith("=HYPERLINK")
+    assert evil.skills == ["-rm", "@SUM(A1)"]
 
 
 def test_export_escapes_formulas(client: TestClient, world: World, db: Session) -> None:
     make_talent(db, world.orgs[OrgKind.science_bureau], name="=1+2", major="+SUM", school="@x")
     h = headers(client, world, "kejiju")
     text = client.get("/api/v1/talents/export?format=csv", headers=h).content.decode("utf-8-sig")
-    assert "'=1+2" in text and "'+SUM" in text and "'@x" in text
+    assert "'=1+2" in text
+    assert "'+SUM" in text
+    assert "'@x" in text
     ws = load_workbook(io.BytesIO(client.get("/api/v1/talents/export", headers=h).content)).active
     assert ws is not None
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert "'=1+2" in cells and not any(c.startswith("=") for c in cells)
+    assert "'=1+2" in cells
+    assert not any(c.startswith("=") for c in cells)
 
 
 def test_export_applies_scope_masking_and_filters(
@@ -470,18 +511,30 @@ def test_export_applies_scope_masking_and_filters(
 ) -> None:
     r = client.get("/api/v1/talents/export?format=csv", headers=headers(client, world, "kejiju"))
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert len(rows) == 2 and world.talents["kejiju"].name in rows[1]
-    assert client.get("/api/v1/talents/export", headers=headers(client, world, "chamber")).status_code == 403
+    assert len(rows) == 2
+    assert world.talents["kejiju"].name in rows[1]
+    assert (
+        client.get("/api/v1/talents/export", headers=headers(client, world, "chamber")).status_code
+        == 403
+    )
     # Enterprise contact phones are masked for agencies, as in the list.
-    r = client.get("/api/v1/enterprises/export?format=csv", headers=headers(client, world, "kejiju"))
+    r = client.get(
+        "/api/v1/enterprises/export?format=csv", headers=headers(client, world, "kejiju")
+    )
     text = r.content.decode("utf-8-sig")
-    assert "138****5678" in text and "13812345678" not in text
-    r = client.get("/api/v1/demands/export?format=csv&status=draft", headers=headers(client, world, "youth"))
+    assert "138****5678" in text
+    assert "13812345678" not in text
+    r = client.get(
+        "/api/v1/demands/export?format=csv&status=draft", headers=headers(client, world, "youth")
+    )
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert [row[3] for row in rows[1:]] == ["草稿需求"]
 
 
 def test_export_in_english(client: TestClient, world: World) -> None:
-    r = client.get("/api/v1/talents/export?format=csv&lang=en", headers=headers(client, world, "kejiju"))
+    r = client.get(
+        "/api/v1/talents/export?format=csv&lang=en", headers=headers(client, world, "kejiju")
+    )
     header = next(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert "Name" in header and "Highest education" in header
+    assert "Name" in header
+    assert "Highest education" in header

@@ -33,9 +33,13 @@ def _problem(seed: int, n_t: int, n_d: int, density: float) -> np.ndarray:
 def _brute_force(scores, caps, max_per_talent, locked, forbidden, min_score, fair):
     n_t, n_d = scores.shape
     edges = [
-        (t, d) for t in range(n_t) for d in range(n_d)
-        if not np.isnan(scores[t, d]) and scores[t, d] >= min_score
-        and (t, d) not in forbidden and (t, d) not in locked
+        (t, d)
+        for t in range(n_t)
+        for d in range(n_d)
+        if not np.isnan(scores[t, d])
+        and scores[t, d] >= min_score
+        and (t, d) not in forbidden
+        and (t, d) not in locked
     ]
     best = None
     for r in range(len(edges) + 1):
@@ -76,8 +80,14 @@ def test_optimum_equals_brute_force_with_all_constraints(
             locked.add((int(t), int(d)))
     forbidden = {(int(t), int(d)) for t, d in candidates_[1:3]}
     a = propose_assignment(
-        scores, capacities=caps, max_per_talent=max_per_talent, locked=locked,
-        forbidden=forbidden, min_score=min_score, fair=fair, method=method,  # type: ignore[arg-type]
+        scores,
+        capacities=caps,
+        max_per_talent=max_per_talent,
+        locked=locked,
+        forbidden=forbidden,
+        min_score=min_score,
+        fair=fair,
+        method=method,  # type: ignore[arg-type]
     )
     per_t = np.bincount([t for t, _ in a.pairs], minlength=n_t)
     per_d = np.bincount([d for _, d in a.pairs], minlength=n_d)
@@ -108,8 +118,12 @@ def test_optimum_equals_networkx_max_weight_matching(seed: int, n_t: int, n_d: i
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n_t=st.integers(5, 40), n_d=st.integers(3, 15),
-       max_per_talent=st.integers(1, 3))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_t=st.integers(5, 40),
+    n_d=st.integers(3, 15),
+    max_per_talent=st.integers(1, 3),
+)
 def test_optimum_with_capacities_equals_networkx_min_cost_flow(
     seed: int, n_t: int, n_d: int, max_per_talent: int
 ) -> None:
@@ -132,8 +146,9 @@ def test_optimum_with_capacities_equals_networkx_min_cost_flow(
     edges = sp.coo_matrix(np.nan_to_num(scores, nan=0.0))
     mask = ~np.isnan(scores)
     edge_list = (*np.nonzero(mask), scores[mask])
-    b = propose_assignment(edge_list, capacities=caps, max_per_talent=max_per_talent,
-                           shape=scores.shape)
+    b = propose_assignment(
+        edge_list, capacities=caps, max_per_talent=max_per_talent, shape=scores.shape
+    )
     assert b.total_score == pytest.approx(expected, abs=1e-6)
     assert edges.nnz >= 0
 
@@ -142,11 +157,15 @@ def test_or_library_assign500_reaches_its_published_optimum() -> None:
     numbers = np.array((DATA / "assign500.txt").read_text().split(), dtype=np.int64)
     n = int(numbers[0])
     cost = numbers[1:].reshape(n, n)
-    # A minimisation: maximise the negated cost.
+    # A minimisation of a perfect assignment: maximise (K - cost) > 0, which fills every row,
+    # so the minimum cost is n * K - the maximum total.
+    big = int(cost.max()) + 1
     for method in ("dense", "flow"):
-        a = propose_assignment(-cost.astype(np.float64), method=method, min_score=-1e9)  # type: ignore[arg-type]
+        a = propose_assignment((big - cost).astype(np.float64), method=method)  # type: ignore[arg-type]
         assert len(a.pairs) == n
-        assert -a.total_score == 991
+        assert a.status == "optimal"
+        assert n * big - round(a.total_score) == 991
+        assert sum(int(cost[p]) for p in a.pairs) == 991
 
 
 def test_fair_gives_every_demand_one_before_any_a_second() -> None:
@@ -178,23 +197,26 @@ def test_explanation_names_the_rival_that_took_the_place() -> None:
     assert (first.talent, first.demand, first.runner_up_demand) == (0, 1, 0)
     assert first.runner_up_demand_filled_by == (1,)
     assert "full" in first.runner_up_demand_reason
-    assert second.runner_up_talent == 0 and second.runner_up_talent_taken_by == 1
+    assert second.runner_up_talent == 0
+    assert second.runner_up_talent_taken_by == 1
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n_t=st.integers(1, 25), n_d=st.integers(1, 8),
-       proposing=st.sampled_from(["talent", "demand"]), own_prefs=st.booleans())
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_t=st.integers(1, 25),
+    n_d=st.integers(1, 8),
+    proposing=st.sampled_from(["talent", "demand"]),
+    own_prefs=st.booleans(),
+)
 def test_stable_assignment_has_no_blocking_pair(
     seed: int, n_t: int, n_d: int, proposing: str, own_prefs: bool
 ) -> None:
     rng = np.random.default_rng(seed)
     scores = _problem(seed, n_t, n_d, 0.6)
     caps = rng.integers(0, 4, n_d)
-    talent_prefs = (
-        [list(rng.permutation(n_d)) for _ in range(n_t)] if own_prefs else None
-    )
-    st_ = stable_assignment(scores, capacities=caps, talent_prefs=talent_prefs,
-                            proposing=proposing)  # type: ignore[arg-type]
+    talent_prefs = [list(rng.permutation(n_d)) for _ in range(n_t)] if own_prefs else None
+    st_ = stable_assignment(scores, capacities=caps, talent_prefs=talent_prefs, proposing=proposing)  # type: ignore[arg-type]
     assert blocking_pairs(scores, st_.pairs, capacities=caps, talent_prefs=talent_prefs) == ()
     per_d = np.bincount([d for _, d in st_.pairs], minlength=n_d)
     assert (per_d <= caps).all()

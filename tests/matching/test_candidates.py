@@ -45,10 +45,7 @@ def test_candidates_equal_brute_force(
         t, d = np.round(t), np.round(d)
     mask = rng.random((n_t, n_d)) < 0.7 if masked else np.ones((n_t, n_d), dtype=bool)
     got = candidates(t, d, k=k, per=per, mask=mask if masked else None, block_size=block)  # type: ignore[arg-type]
-    if per == "demand":
-        expected = _brute(d, t, k, mask.T)
-    else:
-        expected = _brute(t, d, k, mask)
+    expected = _brute(d, t, k, mask.T) if per == "demand" else _brute(t, d, k, mask)
     assert got.indices.tolist() == expected
     assert np.isnan(got.scores[got.indices < 0]).all()
     assert not np.isnan(got.scores[got.indices >= 0]).any()

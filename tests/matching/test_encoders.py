@@ -57,7 +57,9 @@ def test_loading_sets_offline_mode(encoder: SentenceTransformerEncoder) -> None:
     assert os.environ["TRANSFORMERS_OFFLINE"] == "1"
 
 
-def test_hub_name_not_on_disk_is_unavailable_not_downloaded(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_hub_name_not_on_disk_is_unavailable_not_downloaded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     with pytest.raises(EncoderUnavailable, match="not available locally"):
         load_encoder("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2-not-here")
 

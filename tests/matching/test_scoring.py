@@ -56,12 +56,11 @@ def test_full_match_scores_one_with_full_confidence_except_missing_preferred() -
     assert c["preferred_skills"] == 0.5  # k8s = Kubernetes; no Go
     assert c["education"] == c["major"] == c["experience"] == c["location"] == 1.0
     assert c["salary"] == c["languages"] == 1.0
-    assert np.isnan(c["meaning"]) and np.isnan(c["overseas"])  # no vectors; not required
+    assert np.isnan(c["meaning"])
+    assert np.isnan(c["overseas"])
     assert float(s.confidence[0]) == 1.0
     w = Weights()
-    expected = 1.0 - 0.5 * w.preferred_skills / (
-        sum(w.as_dict().values()) - w.meaning - w.overseas
-    )
+    expected = 1.0 - 0.5 * w.preferred_skills / (sum(w.as_dict().values()) - w.meaning - w.overseas)
     assert float(s.score[0]) == pytest.approx(expected, abs=1e-6)
 
 
@@ -86,7 +85,8 @@ def test_unknown_talent_fields_lower_confidence_not_feasibility() -> None:
     assert s.feasible[0]
     assert float(s.confidence[0]) == 0.0
     assert float(s.score[0]) == 0.5
-    assert float(s.lower[0]) == 0.0 and float(s.upper[0]) == 1.0
+    assert float(s.lower[0]) == 0.0
+    assert float(s.upper[0]) == 1.0
 
 
 def test_salary_falls_to_zero_at_half_the_expectation() -> None:
@@ -100,8 +100,11 @@ def test_meaning_uses_the_calibration() -> None:
     tv = np.array([[1.0, 0.0], [0.6, 0.8]], dtype=np.float32)
     dv = np.array([[1.0, 0.0]], dtype=np.float32)
     s = score_pairs(
-        [TalentProfile(1), TalentProfile(2)], [DemandProfile(1)],
-        talent_vectors=tv, demand_vectors=dv, calibration=(0.2, 0.8),
+        [TalentProfile(1), TalentProfile(2)],
+        [DemandProfile(1)],
+        talent_vectors=tv,
+        demand_vectors=dv,
+        calibration=(0.2, 0.8),
     )
     assert s.components["meaning"].tolist() == pytest.approx([1.0, (0.6 - 0.2) / 0.6])
 
@@ -125,8 +128,12 @@ def test_weights_from_mapping_rejects_unknown_and_negative() -> None:
 
 def test_bad_input_names_the_argument() -> None:
     with pytest.raises(MatchingInputError, match="talent_vectors"):
-        score_pairs([LI_MING], [PYTHON_DEV], talent_vectors=np.zeros((2, 4)),
-                    demand_vectors=np.zeros((1, 4)))
+        score_pairs(
+            [LI_MING],
+            [PYTHON_DEV],
+            talent_vectors=np.zeros((2, 4)),
+            demand_vectors=np.zeros((1, 4)),
+        )
     with pytest.raises(MatchingInputError, match="education"):
         TalentProfile("x", education="phd")  # type: ignore[arg-type]
     with pytest.raises(MatchingInputError, match="demands"):
@@ -137,8 +144,9 @@ def test_hard_requirement_mask_agrees_with_score_pairs() -> None:
     rng = np.random.default_rng(5)
     levels = [None, *EDUCATION_LEVELS]
     talents = [
-        TalentProfile(i, education=levels[rng.integers(6)],
-                      overseas=[None, True, False][rng.integers(3)])
+        TalentProfile(
+            i, education=levels[rng.integers(6)], overseas=[None, True, False][rng.integers(3)]
+        )
         for i in range(30)
     ]
     demands = [
@@ -164,7 +172,8 @@ def test_explain_pair_lists_skills_components_and_phrases(
     assert status["overseas"] == "not_applicable"
     assert status["preferred_skills"] == "partial"
     assert "skill:Golang" in e.missing
-    assert e.best_phrases and e.best_phrases[0].similarity > 0
+    assert e.best_phrases
+    assert e.best_phrases[0].similarity > 0
 
 
 def test_explain_pair_with_the_real_model_finds_the_matching_phrase(encoder: object) -> None:
@@ -176,8 +185,17 @@ def test_explain_pair_with_the_real_model_finds_the_matching_phrase(encoder: obj
 
 # ------------------------------------------------------------------------------ unknown data
 
-FIELDS = ("text", "education", "major", "years_experience", "skills", "languages",
-          "locations", "salary_expected", "overseas")
+FIELDS = (
+    "text",
+    "education",
+    "major",
+    "years_experience",
+    "skills",
+    "languages",
+    "locations",
+    "salary_expected",
+    "overseas",
+)
 
 
 def _extremes(field: str, demand: DemandProfile) -> tuple[object, object]:
@@ -241,7 +259,9 @@ def _fails(field: str, talent: TalentProfile, demand: DemandProfile) -> bool:
     return bool(values) and all(v == 0 for v in values)
 
 
-def _score(talent: TalentProfile, demand: DemandProfile, vectors: bool = False) -> tuple[float, ...]:
+def _score(
+    talent: TalentProfile, demand: DemandProfile, vectors: bool = False
+) -> tuple[float, ...]:
     tv = dv = None
     if vectors:
         enc = HashingEncoder(dim=32)
@@ -302,5 +322,6 @@ def test_scores_stay_in_unit_interval_and_within_bounds(
     if s.feasible[0]:
         assert 0.0 <= s.lower[0] <= s.score[0] <= s.upper[0] <= 1.0
     else:
-        assert np.isnan(s.score[0]) and s.reasons_for(0)
+        assert np.isnan(s.score[0])
+        assert s.reasons_for(0)
     assert 0.0 <= s.confidence[0] <= 1.0

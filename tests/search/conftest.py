@@ -35,7 +35,7 @@ def text_vector(text: str, dimensions: int = DIMENSIONS) -> FloatVector:
     """
     vector = np.zeros(dimensions, dtype=np.float32)
     folded = text.lower()
-    for gram in zip(folded, folded[1:], strict=False):
+    for gram in itertools.pairwise(folded):
         number = int.from_bytes(hashlib.blake2b("".join(gram).encode(), digest_size=8).digest())
         vector[number % dimensions] += 1.0 if (number >> 32) & 1 else -1.0
     if not vector.any():

@@ -68,15 +68,20 @@ class MeiliServer:
             "--max-indexing-threads", "2",
         ]  # fmt: skip
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our pinned, checksummed binary
+            self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir
             )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"meilisearch exited with {self.process.returncode}: {self.log()}")
+                raise RuntimeError(
+                    f"meilisearch exited with {self.process.returncode}: {self.log()}"
+                )
             try:
-                if requests.get(f"{self.url}/health", timeout=1).json().get("status") == "available":
+                if (
+                    requests.get(f"{self.url}/health", timeout=1).json().get("status")
+                    == "available"
+                ):
                     return
             except (requests.RequestException, ValueError):
                 pass
