@@ -77,7 +77,9 @@ def make_engine(database_url: str) -> Engine:
             # then writes fails at once (SQLITE_BUSY_SNAPSHOT, "database is locked") when
             # another connection (a job, the search worker) committed in between; an
             # immediate one waits for the lock instead (busy timeout 30 s).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Read-only probes (`/healthz`) opt out with execution option sqlite_deferred.
+            deferred = conn.get_execution_options().get("sqlite_deferred")
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -151,7 +151,7 @@ def _install_routes(app: FastAPI) -> None:
         checks: dict[str, Any] = {"database": "ok", "search": "ok"}
         try:
             with request.app.state.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+                conn.execution_options(sqlite_deferred=True).execute(text("SELECT 1"))
         except Exception:
             checks["database"] = "down"
         checks["search"] = request.app.state.indexer.status()

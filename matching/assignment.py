@@ -82,7 +82,7 @@ def _check_scores(scores: ScoresArg, shape: tuple[int, int] | None) -> _Graph:
         if shape is None:
             shape = (int(t.max()) + 1 if t.size else 0, int(d.max()) + 1 if d.size else 0)
     elif sp.issparse(scores):
-        coo = sp.coo_matrix(scores)  # type: ignore[arg-type]
+        coo = sp.coo_matrix(scores)
         coo.sum_duplicates()
         t, d, s = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(np.float64)
         shape = (int(coo.shape[0]), int(coo.shape[1]))
@@ -335,12 +335,12 @@ def propose_assignment(
     if excluded:
         ex = np.array([t * n_d + d for t, d in excluded], dtype=np.int64)
         keep &= ~np.isin(graph.talent * n_d + graph.demand, ex)
-    t, d, s = graph.talent[keep], graph.demand[keep], graph.score[keep]
+    e_t, e_d, e_s = graph.talent[keep], graph.demand[keep], graph.score[keep]
 
     first_bonus = np.zeros(n_d)
-    if fair and s.size:
+    if fair and e_s.size:
         # Larger than any achievable total: covering one more demand always wins.
-        bonus = float(np.abs(s).sum()) + 1.0
+        bonus = float(np.abs(e_s).sum()) + 1.0
         first_bonus = np.where(lock_d == 0, bonus, 0.0)
 
     use_dense = method == "dense" or (
@@ -355,11 +355,11 @@ def propose_assignment(
                 "method='dense' needs a dense score array and max_per_talent=1"
             )
         edges = np.zeros((n_t, n_d), dtype=bool)
-        edges[t, d] = True
+        edges[e_t, e_d] = True
         edges[talent_caps <= 0] = False
         chosen = _solve_dense(graph, edges, res_caps, first_bonus)
     else:
-        chosen = _solve_flow(n_t, n_d, t, d, s, talent_caps, res_caps, first_bonus)
+        chosen = _solve_flow(n_t, n_d, e_t, e_d, e_s, talent_caps, res_caps, first_bonus)
 
     pairs = tuple(sorted(set(chosen).union(locks)))
     pair_scores = tuple(graph.lookup(pairs))

@@ -99,7 +99,8 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
 def _unit_rows(vectors: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
     out = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+    unit: npt.NDArray[np.float32] = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+    return unit
 
 
 def _measure_calibration(encoder: Encoder) -> tuple[float, float]:
@@ -237,11 +238,14 @@ class _VectorCache:
 
 
 def _input_module_base() -> type[Any]:
+    import importlib
+
     try:  # sentence-transformers 6
-        from sentence_transformers.base.modules import InputModule
+        module = importlib.import_module("sentence_transformers.base.modules")
     except ImportError:  # sentence-transformers 5.x
-        from sentence_transformers.models import InputModule
-    return InputModule  # type: ignore[no-any-return]
+        module = importlib.import_module("sentence_transformers.models")
+    base: type[Any] = module.InputModule
+    return base
 
 
 @functools.cache

@@ -195,7 +195,7 @@ def _features(talents: Sequence[TalentProfile], demands: Sequence[DemandProfile]
             d_majors[j] = major_sets.setdefault(names, len(major_sets))
 
     def edu(level: str | None) -> int:
-        return -1 if level is None else _EDU_RANK[level]
+        return -1 if level is None else _EDU_RANK[level]  # type: ignore[index]
 
     salary_top = _opt(d.salary_max if d.salary_max is not None else d.salary_min for d in demands)
     return _Features(
@@ -281,8 +281,8 @@ def _check_vectors(
 
 def _check_pairs(pairs: PairsArg, n_t: int, n_d: int) -> tuple[IntArray, IntArray]:
     if pairs is None:
-        ti, di = np.meshgrid(np.arange(n_t), np.arange(n_d), indexing="ij")
-        return ti.ravel().astype(np.int64), di.ravel().astype(np.int64)
+        grid_t, grid_d = np.meshgrid(np.arange(n_t), np.arange(n_d), indexing="ij")
+        return grid_t.ravel().astype(np.int64), grid_d.ravel().astype(np.int64)
     if isinstance(pairs, Candidates):
         ti, di = pairs.pairs()
     else:
@@ -570,7 +570,8 @@ def hard_requirement_mask(
         de = d_edu[d_rows][None, :]
         below = t_known[t_rows][:, None] & (te < de)
         abroad = t_not_returnee[t_rows][:, None] & d_overseas[d_rows][None, :]
-        return ~(below | abroad)
+        allowed: BoolArray = ~(below | abroad)
+        return allowed
 
     every_t = slice(None)
     if per == "demand":

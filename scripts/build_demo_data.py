@@ -25,7 +25,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import phonenumbers
 from stdnum.cn import ric, uscc
@@ -37,6 +37,7 @@ from app.demands.schemas import DemandCreate  # noqa: E402
 from app.enterprises.schemas import EnterpriseCreate  # noqa: E402
 from app.talents.schemas import TalentCreate  # noqa: E402
 
+T = TypeVar("T")
 SEED = 20261101
 DEMO_DATE = dt.date(2026, 11, 1)  # keep in step with app.demo.DEMO_DATE
 OUT = ROOT / "app" / "demo_data"
@@ -1411,7 +1412,7 @@ class Builder:
         self.used_names: set[str] = set()
 
     # -- small pickers
-    def pick(self, seq: list[Any]) -> Any:
+    def pick(self, seq: list[T]) -> T:
         return seq[self.rng.randrange(len(seq))]
 
     def chance(self, p: float) -> bool:
@@ -1605,7 +1606,9 @@ class Builder:
                 )
         return out
 
-    def _enterprise(self, n: int, name: str, industry: str, size: str, domain: str) -> dict:
+    def _enterprise(
+        self, n: int, name: str, industry: str, size: str, domain: str
+    ) -> dict[str, Any]:
         district = self.district()
         gender = self.pick(["male", "female"])
         contact, _ = self.person_name(gender)
@@ -1829,7 +1832,7 @@ class Builder:
             "overseas_required": self.chance(0.6),
         }
 
-    def project(self, e: dict[str, Any], domain: dict[str, Any], english: bool) -> dict:
+    def project(self, e: dict[str, Any], domain: dict[str, Any], english: bool) -> dict[str, Any]:
         topic, code = self.pick(PROJECTS[e["domain"]])
         mode = self.pick(["委托研发", "联合攻关", "技术入股", "联合申报省级科技计划", "揭榜挂帅"])
         months = self.rng.choice([6, 12, 18, 24])
@@ -1861,7 +1864,7 @@ class Builder:
             "overseas_required": self.chance(0.15),
         }
 
-    def leading(self, e: dict[str, Any], domain: dict[str, Any], english: bool) -> dict:
+    def leading(self, e: dict[str, Any], domain: dict[str, Any], english: bool) -> dict[str, Any]:
         field = self.pick(domain["leading"])
         codes = [c for _, c in PROJECTS[e["domain"]]] or [j[0] for j in domain["jobs"]]
         code = self.pick(codes)
@@ -1980,7 +1983,9 @@ class Builder:
         self.duplicates(out)
         return out
 
-    def talent(self, agency: str, domain_key: str, enterprises: list[dict]) -> dict[str, Any]:
+    def talent(
+        self, agency: str, domain_key: str, enterprises: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         domain = DOMAINS[domain_key]
         p_returnee, p_foreign, edu_weights = self.AGENCY_PROFILE[agency]
         foreign = self.chance(p_foreign)
@@ -2042,9 +2047,9 @@ class Builder:
                 returnee = True
                 if "英语" not in record["languages"]:
                     record["languages"].append("英语")
-                extra = LANGUAGE_OF.get(country)
-                if extra:
-                    record["languages"].append(extra)
+                language = LANGUAGE_OF.get(country)
+                if language:
+                    record["languages"].append(language)
             elif education in ("high_school", "associate"):
                 record["school"] = self.pick(SCHOOLS_VOC)
             else:
@@ -2151,14 +2156,16 @@ class Builder:
             "consent_scope": CONSENT_SCOPE_EN,
         }
 
-    def _employer(self, domain_key: str, enterprises: list[dict], record: dict) -> str | None:
+    def _employer(
+        self, domain_key: str, enterprises: list[dict[str, Any]], record: dict[str, Any]
+    ) -> str | None:
         roll = self.rng.random()
         if (record.get("abroad") and roll < 0.5) or (
             record.get("is_foreign_national") and roll < 0.7
         ):
             return self.pick(OVERSEAS_EMPLOYERS)
         if roll < 0.3:
-            same = [e["name"] for e in enterprises if e["domain"] == domain_key]
+            same: list[str] = [e["name"] for e in enterprises if e["domain"] == domain_key]
             if same:
                 return self.pick(same)
         if roll < 0.6:
@@ -2269,7 +2276,10 @@ META = frozenset({"chamber", "domain", "enterprise", "organization", "created_by
 
 
 def validate(
-    city: dict[str, Any], enterprises: list[dict], demands: list[dict], talents: list[dict]
+    city: dict[str, Any],
+    enterprises: list[dict[str, Any]],
+    demands: list[dict[str, Any]],
+    talents: list[dict[str, Any]],
 ) -> None:
     """Every record must pass the app's Create schemas (the same check app/demo.py repeats)."""
     for e in enterprises:

@@ -57,7 +57,7 @@ def profile_keys(p: Profile) -> list[tuple[str, str]]:
 
 
 def pair_reasons(a: Profile, b: Profile, families: set[str]) -> list[str]:
-    reasons = [f for f in ("id_number", "phone", "email") if f in families]
+    reasons: list[str] = [f for f in ("id_number", "phone", "email") if f in families]
     if "name" in families or "pinyin" in families:
         same_school = org_key(a.school) is not None and org_key(a.school) == org_key(b.school)
         same_employer = org_key(a.employer) is not None and org_key(a.employer) == org_key(

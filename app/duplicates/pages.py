@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -15,7 +17,7 @@ from app.web import flash, redirect, render
 router = APIRouter(include_in_schema=False)
 
 
-def _ids(values: list[object]) -> list[int]:
+def _ids(values: Sequence[object]) -> list[int]:
     return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
 
 

@@ -73,8 +73,8 @@ def upsert_pairs(session: Session, candidates: Iterable[Candidate]) -> int:
             existing[(pair.talent_a_id, pair.talent_b_id)] = pair
     new = 0
     for c in candidates:
-        pair = existing.get((c.a, c.b))
-        if pair is None:
+        known = existing.get((c.a, c.b))
+        if known is None:
             session.add(
                 DuplicatePair(
                     talent_a_id=c.a,
@@ -84,8 +84,8 @@ def upsert_pairs(session: Session, candidates: Iterable[Candidate]) -> int:
                 )
             )
             new += 1
-        elif pair.status == "open":
-            pair.confidence, pair.reasons = c.confidence, list(c.reasons)
+        elif known.status == "open":
+            known.confidence, known.reasons = c.confidence, list(c.reasons)
     session.flush()
     return new
 

@@ -168,7 +168,7 @@ def parse_date(value: object, text: str) -> dt.date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:  # an Excel serial day number in a cell not formatted as date
             result = from_excel(value)
-            return result.date() if isinstance(result, dt.datetime) else result  # type: ignore[return-value]
+            return result.date() if isinstance(result, dt.datetime) else result
         raise CellError("import_date_invalid", {})
     t = halfwidth(text).replace(" ", "")
     for pattern in _DATE_PATTERNS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -38,7 +38,11 @@ def _read(kind: str, obj: Any, viewer: Viewer, locale: str) -> dict[str, Any]:
     return out
 
 
-_LISTS = {"talents": list_talents, "demands": list_demands, "enterprises": list_enterprises}
+_LISTS: dict[str, Callable[..., tuple[list[Any], int]]] = {
+    "talents": list_talents,
+    "demands": list_demands,
+    "enterprises": list_enterprises,
+}
 
 
 def _objects(session: Session, viewer: Viewer, kind: str, filters: dict[str, Any]) -> Iterator[Any]:

@@ -73,7 +73,7 @@ def _encoding(file: IO[bytes]) -> str:
     except UnicodeDecodeError:
         pass
     file.seek(0)
-    decoder = codecs.getincrementaldecoder("gb18030")()
+    decoder = codecs.getincrementaldecoder("gb18030")()  # type: ignore[assignment]
     try:
         while chunk := file.read(1 << 16):
             decoder.decode(chunk)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from app.accounts.viewer import Viewer
@@ -536,7 +536,7 @@ def _row_duplicates(
         yield entry
 
 
-def scoped_imports(viewer: Viewer) -> Any:
+def scoped_imports(viewer: Viewer) -> Select[ImportBatch]:
     stmt = select(ImportBatch)
     if viewer.is_enterprise:
         stmt = stmt.where(ImportBatch.created_by_id == viewer.id)

@@ -38,3 +38,53 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   window.setTimeout(poll, 1000);
 });
+
+// Occupation coding: suggest the top 5 CSCO 2022 occupations for the title (demands) or the
+// position (talents) as the user types; a click fills the occupation code field.
+document.addEventListener("DOMContentLoaded", () => {
+  const code = document.getElementById("f-occupation_code");
+  const source = document.getElementById("f-title") || document.getElementById("f-position");
+  if (!code || !source) return;
+  const box = document.createElement("div");
+  box.className = "occupation-suggestions";
+  box.setAttribute("aria-live", "polite");
+  code.insertAdjacentElement("afterend", box);
+  const english = document.documentElement.lang === "en";
+  let timer = null;
+  const suggest = async () => {
+    const text = source.value.trim();
+    box.textContent = "";
+    if (text.length < 2) return;
+    try {
+      const response = await fetch(`/api/v1/occupations/suggest?q=${encodeURIComponent(text)}&k=5`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      const hits = await response.json();
+      if (!hits.length) return;
+      const label = document.createElement("span");
+      label.className = "muted";
+      label.textContent = english ? "Suggested occupations: " : "推荐职业编码：";
+      box.appendChild(label);
+      for (const hit of hits) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "tag";
+        button.textContent = `${hit.code} ${hit.name}`;
+        button.addEventListener("click", () => {
+          code.value = hit.code;
+          code.focus();
+        });
+        box.appendChild(button);
+      }
+    } catch (error) {
+      // suggestions are a convenience: the field still works without them
+    }
+  };
+  source.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(suggest, 300);
+  });
+  if (source.value) suggest();
+});

@@ -146,7 +146,7 @@ def test_load_counts(db: Session, demo: dict[str, int]) -> None:
     assert min(per_agency.values()) >= 50
     assert set(db.scalars(select(Enterprise.industry))) >= set("ACIM")
     hashed = db.scalars(select(Talent.id_number_hash).where(Talent.id_number_hash.is_not(None)))
-    assert all(len(h) == 64 for h in hashed)
+    assert all(h is not None and len(h) == 64 for h in hashed)
 
 
 def test_load_writes_the_audit_log(db: Session, demo: dict[str, int]) -> None:
@@ -164,7 +164,8 @@ def test_refuses_a_database_with_organisations(db: Session, demo: dict[str, int]
 
 def _snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     out = {}
-    for model in (Organization, User, Enterprise, Demand, Talent):
+    models: tuple[type[Any], ...] = (Organization, User, Enterprise, Demand, Talent)
+    for model in models:
         columns = [c.key for c in inspect(model).column_attrs if c.key != "password_hash"]
         rows = session.execute(select(*[getattr(model, c) for c in columns]).order_by(model.id))
         out[model.__tablename__] = [tuple(r) for r in rows]
@@ -221,6 +222,7 @@ def test_scoping(client: TestClient, db: Session, demo: dict[str, int]) -> None:
         .select_from(Talent)
         .where(Talent.organization_id == org_of["science_bureau"].id)
     )
+    assert kejiju_count is not None
     assert 0 < kejiju_count < EXPECTED["talents"]
 
     # kejiju sees only 科技局 talents, through the service and through the API.

@@ -303,3 +303,30 @@ def test_weights_api_rejects_unknown_components(live: Any) -> None:
     with live.session() as s:
         s.execute(update(MatchRun).values(status="failed"))
         s.commit()
+
+
+def test_procrastinate_queue_runs_jobs_in_a_worker_on_postgresql(
+    live_factory: Any, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the procrastinate job queue needs PostgreSQL")
+    from app.matchruns.jobs import ProcrastinateRunner, apply_procrastinate_schema
+
+    live = live_factory(job_queue="procrastinate").start()
+    assert isinstance(live.app.state.jobs, ProcrastinateRunner)
+    assert apply_procrastinate_schema(live.engine, live.settings, live.session_factory) is True
+    assert apply_procrastinate_schema(live.engine, live.settings, live.session_factory) is False
+    w = seed(live)
+    headers = token_headers(live.client, w.users["reviewer"])
+    run = start_run(live, headers)
+    # nothing executes in the web process: the run waits for a worker
+    time.sleep(0.5)
+    assert (
+        live.client.get(f"/api/v1/match-runs/{run['id']}", headers=headers).json()["status"]
+        == "queued"
+    )
+    # a worker process (here: in this thread) takes the job from PostgreSQL and runs it
+    ProcrastinateRunner(live.settings, live.session_factory).run_worker(wait=False)
+    done = wait_run(live, run["id"], headers)
+    assert done["status"] == "succeeded"
+    assert suggestions(live, run["id"], headers)

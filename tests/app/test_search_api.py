@@ -46,11 +46,11 @@ def seed(live: Any) -> Any:
     return w
 
 
-_HEADERS: dict[tuple[int, str], dict[str, str]] = {}
+_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def search(live: Any, user: Any, index: str, **params: Any) -> Any:
-    key = (id(live), user.username)
+    key = (live.settings.database_url, user.username)
     if key not in _HEADERS:  # one login per user and service: argon2 is slow on purpose
         _HEADERS[key] = token_headers(live.client, user)
     return live.client.get(f"/api/v1/search/{index}", params=params, headers=_HEADERS[key])
