@@ -154,13 +154,13 @@ def create_user_cmd(
 @cli.command("reindex")
 def reindex_cmd() -> None:
     """Rebuild the search index (talents and demands) from the database."""
-    from app.embedding import get_encoder
+    from app.embedding import service_encoder
     from app.searching.indexer import Indexer, make_search_backend
 
     settings = Settings()
     factory = make_session_factory(_engine(settings))
     backend = make_search_backend(settings)
-    indexer = Indexer(backend, lambda: get_encoder(settings.embedding_model), factory)
+    indexer = Indexer(backend, lambda: service_encoder(settings), factory)
     with factory() as session:
         counts = indexer.reindex(session)
         session.commit()

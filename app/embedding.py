@@ -3,19 +3,25 @@
 ``default`` is the multilingual Universal Sentence Encoder shipped inside a PyPI wheel;
 ``hashing`` is a fast deterministic character-bigram stand-in (tests, tiny machines); any other
 value is a local sentence-transformers model directory. Nothing is fetched from a model hub.
+Vectors are cached on disk under ``DATA_DIR/vectors`` so a re-run encodes only changed texts.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 
 @cache
-def get_encoder(name: str) -> Any:
-    """One encoder per process and name (loading a model takes seconds)."""
+def get_encoder(name: str, cache_dir: Path | None = None) -> Any:
+    """One encoder per process, name and cache (loading a model takes seconds)."""
     import matching
 
     if name == "hashing":
         return matching.HashingEncoder()
-    return matching.load_encoder(None if name == "default" else name)
+    return matching.load_encoder(None if name == "default" else name, cache_dir=cache_dir)
+
+
+def service_encoder(settings: Any) -> Any:
+    return get_encoder(settings.embedding_model, Path(settings.data_dir) / "vectors")

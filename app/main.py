@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from app.audit import install_audit_hook
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.embedding import get_encoder
+from app.embedding import service_encoder
 from app.errors import install_error_handlers
 from app.matchruns.jobs import make_job_runner
 from app.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
@@ -72,7 +72,7 @@ def create_app(
     app.state.search_backend = make_search_backend(settings)
     app.state.indexer = Indexer(
         app.state.search_backend,
-        lambda: get_encoder(settings.embedding_model),
+        lambda: service_encoder(settings),
         lambda: app.state.session_factory(),
     )
     app.state.session_factory = make_session_factory(engine, info={"indexer": app.state.indexer})

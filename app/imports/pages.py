@@ -100,10 +100,14 @@ def upload_submit(
     except Forbidden:
         raise
     except AppError as exc:
+        if isinstance(file, UploadFile):
+            file.file.close()
         session.rollback()
         errors = exc.errors if isinstance(exc, FieldErrors) else None
         body = error_body(request, exc.status, exc.code, exc.params, errors)
         return _upload_page(request, session, viewer, body, kind)
+    if isinstance(file, UploadFile):
+        file.file.close()  # the form's spooled file; FastAPI closes only the files it parsed
     return redirect(f"/imports/{batch.id}")
 
 

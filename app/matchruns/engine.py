@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 import matching
 from app.db import utcnow
-from app.embedding import get_encoder
+from app.embedding import service_encoder
 from app.models import Demand, MatchRun, PairDecision, Suggestion, Talent
 from app.models.enums import DemandStatus, TalentStatus
 from app.searching.documents import demand_text, talent_text
@@ -28,6 +28,7 @@ from app.searching.documents import demand_text, talent_text
 log = logging.getLogger(__name__)
 
 TOP_N = 20
+PHRASES_TOP = 3  # the best few per demand also get the best-matching phrases (slower)
 
 
 class Cancelled(Exception):
@@ -237,7 +238,7 @@ def _compute(
         return
 
     progress(5, "encoding")
-    encoder = get_encoder(settings.embedding_model)
+    encoder = service_encoder(settings)
     t_vec = np.asarray(encoder.encode(t_texts), dtype=np.float32) if n_t else None
     d_vec = np.asarray(encoder.encode(d_texts), dtype=np.float32)
     calibration = getattr(encoder, "calibration", None)
@@ -316,6 +317,7 @@ def _compute(
     # rank within each demand: best score first, then the smaller talent id (stable ties)
     order = idx[np.lexsort((scores.talent_index[idx], -score[idx], scores.demand_index[idx]))]
     rows: list[dict[str, Any]] = []
+    w = weights.as_dict()
     last_d, rank = -1, 0
     comp_names = list(scores.components)
     for m in order:
@@ -326,15 +328,19 @@ def _compute(
         is_proposed = (i, j) in proposed
         if rank > TOP_N and not is_proposed:
             continue
-        explanation = matching.explain_pair(
-            t_profiles[i],
-            d_profiles[j],
-            talent_vector=t_vec[i],
-            demand_vector=d_vec[j],
-            weights=weights,
-            **kwargs,
-        )
-        explained = _explanation_json(explanation)
+        if rank <= PHRASES_TOP or is_proposed:
+            explained = _explanation_json(
+                matching.explain_pair(
+                    t_profiles[i],
+                    d_profiles[j],
+                    talent_vector=t_vec[i],
+                    demand_vector=d_vec[j],
+                    weights=weights,
+                    **kwargs,
+                )
+            )
+        else:  # the same explanation without the best-matching phrases, from the arrays
+            explained = _quick_explanation(scores, int(m), t_profiles[i], d_profiles[j], w)
         r = rationale.get((i, j))
         if r is not None:
             explained["assignment"] = _rationale_json(r, talents, demands)
@@ -409,6 +415,77 @@ def _explanation_json(e: Any) -> dict[str, Any]:
             for p in e.best_phrases
         ],
     }
+
+
+def _quick_explanation(
+    scores: Any,
+    m: int,
+    talent: matching.TalentProfile,
+    demand: matching.DemandProfile,
+    w: dict[str, float],
+) -> dict[str, Any]:
+    """`explain_pair`'s explanation (without phrases) read off the scored arrays."""
+    from matching.text import canonical_item
+
+    known_weight = sum(w[c] for c in matching.COMPONENTS if bool(scores.known[c][m]))
+    have = {canonical_item(x) for x in talent.skills or ()}
+    wanted = (*(demand.required_skills or ()), *(demand.preferred_skills or ()))
+    matched = [x for x in wanted if canonical_item(x) in have]
+    missing_skills = [x for x in wanted if canonical_item(x) not in have]
+    components, met, missing, unknown = [], [], [], []
+    for name in matching.COMPONENTS:
+        value = _num(scores.components[name][m])
+        applies = bool(scores.known[name][m]) or value is not None
+        if w[name] == 0.0:
+            status = "not_applicable"
+        elif value is None:
+            status = "unknown" if _demand_states(name, demand) else "not_applicable"
+        elif value >= 1.0 - 1e-6:
+            status = "met"
+        elif value <= 1e-6:
+            status = "missing"
+        else:
+            status = "partial"
+        if status in ("met", "missing", "unknown"):
+            {"met": met, "missing": missing, "unknown": unknown}[status].append(name)
+        elif status == "partial":
+            (met if value is not None and value >= 0.5 else missing).append(name)
+        contribution = w[name] * value / known_weight if value is not None and known_weight else 0.0
+        components.append(
+            {
+                "name": name,
+                "value": value,
+                "weight": w[name],
+                "contribution": round(contribution, 4) if applies else 0.0,
+                "status": status,
+            }
+        )
+    return {
+        "feasible": bool(scores.feasible[m]),
+        "reasons": list(scores.reasons_for(m)),
+        "components": components,
+        "met": met + [f"skill:{x}" for x in matched],
+        "missing": missing + [f"skill:{x}" for x in missing_skills],
+        "unknown": unknown,
+        "matched_skills": matched,
+        "missing_skills": missing_skills,
+        "best_phrases": [],
+    }
+
+
+def _demand_states(name: str, d: matching.DemandProfile) -> bool:
+    return {
+        "meaning": bool(d.text),
+        "required_skills": bool(d.required_skills),
+        "preferred_skills": bool(d.preferred_skills),
+        "education": d.education is not None,
+        "major": bool(d.majors),
+        "experience": d.min_years is not None,
+        "location": bool(d.location),
+        "salary": d.salary_min is not None or d.salary_max is not None,
+        "languages": bool(d.languages),
+        "overseas": bool(d.overseas_required),
+    }.get(name, False)
 
 
 def _rationale_json(r: Any, talents: list[Talent], demands: list[Demand]) -> dict[str, Any]:
