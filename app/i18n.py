@@ -439,6 +439,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "matching.value": ("得分", "Value"),
     "matching.contribution": ("贡献", "Contribution"),
     "matching.unknown": ("未知", "Unknown"),
+    "matching.not_applicable": ("需求未要求", "Not asked"),
     "matching.matched_skills": ("具备技能", "Skills matched"),
     "matching.missing_skills": ("缺少技能", "Skills missing"),
     "matching.unknown_items": ("信息缺失（不加分也不扣分）", "Unknown (neither counted for nor against)"),

@@ -217,7 +217,8 @@ def _compute(
                 )
             }
         t_profiles = [talent_profile(t) for t in talents]
-        d_profiles = [demand_profile(d, d.headcount) for d in demands]
+        # issue 6: hires already made no longer need filling
+        d_profiles = [demand_profile(d, max(1, d.open_headcount)) for d in demands]
         t_texts = [talent_text(t) for t in talents]
         d_texts = [demand_text(d) for d in demands]
     n_t, n_d = len(t_profiles), len(d_profiles)
@@ -249,8 +250,10 @@ def _compute(
     locked = [
         (t_index[tid], d_index[did])
         for did, tid, dec in decisions
-        if dec == "lock" and tid in t_index and did in d_index
+        if dec in ("lock", "approve") and tid in t_index and did in d_index
     ]
+    # issue 6: an approved pair stays proposed (its introduction is under way) and approved
+    approved = {(did, tid) for did, tid, dec in decisions if dec == "approve"}
     forbidden = [
         (t_index[tid], d_index[did])
         for did, tid, dec in decisions
@@ -365,6 +368,7 @@ def _compute(
                 "explanation": explained,
                 "is_proposed": is_proposed,
                 "change": change,
+                "status": "approved" if (did, tid) in approved else "pending",
             }
         )
     current = {(r["demand_id"], r["talent_id"]) for r in rows}

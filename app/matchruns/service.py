@@ -154,8 +154,12 @@ def decide_pair(
     session: Session, viewer: Viewer, suggestion_id: int, decision: str
 ) -> PairDecision:
     """Lock (keep in every later proposal) or forbid (never propose) a suggestion's pair."""
+    from app.review.states import check_suggestion_transition
+
     require_office(viewer)
     suggestion = get_suggestion(session, viewer, suggestion_id)
+    target = "locked" if decision == "lock" else "forbidden"
+    check_suggestion_transition(suggestion.status, target)
     row = session.scalar(
         select(PairDecision).where(
             PairDecision.demand_id == suggestion.demand_id,
@@ -167,9 +171,22 @@ def decide_pair(
         session.add(row)
     row.decision = decision
     row.decided_by_id = viewer.id
-    suggestion.status = "locked" if decision == "lock" else "forbidden"
-    session.flush()
+    suggestion.status = target
+    flush_versioned(session)
     return row
+
+
+def flush_versioned(session: Session) -> None:
+    """Flush; a concurrent change to a versioned suggestion answers 409 `suggestion_changed`."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.review.states import SuggestionChanged
+
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        raise SuggestionChanged() from exc
 
 
 def demand_titles(session: Session, ids: set[int]) -> dict[int, str]:

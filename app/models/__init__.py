@@ -6,6 +6,7 @@ from app.models.duplicate import DuplicatePair, TalentMerge, TalentMergeMember
 from app.models.imports import ImportBatch, ImportRow
 from app.models.matching import AppSetting, MatchRun, PairDecision, Suggestion
 from app.models.org import Enterprise, Organization
+from app.models.review import ContactReveal, Introduction, Notification, SuggestionReview
 from app.models.search_outbox import SearchOutbox
 from app.models.talent import Talent
 from app.models.user import User
@@ -13,16 +14,20 @@ from app.models.user import User
 __all__ = [
     "AppSetting",
     "AuditLog",
+    "ContactReveal",
     "Demand",
     "DuplicatePair",
     "Enterprise",
     "ImportBatch",
     "ImportRow",
+    "Introduction",
     "MatchRun",
+    "Notification",
     "Organization",
     "PairDecision",
     "SearchOutbox",
     "Suggestion",
+    "SuggestionReview",
     "Talent",
     "TalentMerge",
     "TalentMergeMember",

@@ -29,6 +29,8 @@ class Demand(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     headcount: Mapped[int] = mapped_column(Integer, default=1)
+    # Hires recorded through introductions (issue 6); at `headcount` the demand is `filled`.
+    hired_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     occupation_code: Mapped[str | None] = mapped_column(String(12))
     min_education: Mapped[str | None] = mapped_column(String(20))
     majors: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -47,3 +49,7 @@ class Demand(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="demands", lazy="joined")
+
+    @property
+    def open_headcount(self) -> int:
+        return max(0, self.headcount - (self.hired_count or 0))

@@ -100,3 +100,32 @@ class Gender(StrEnum):
 
 # GB/T 4754-2017 sections (门类), A to T.
 INDUSTRY_SECTIONS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRST")
+
+
+class RejectReason(StrEnum):
+    """Why a reviewer rejected a suggestion (issue 6)."""
+
+    education_mismatch = "education_mismatch"  # 学历不符
+    major_mismatch = "major_mismatch"  # 专业不符
+    insufficient_experience = "insufficient_experience"  # 经验不足
+    salary_mismatch = "salary_mismatch"  # 薪资不符
+    location_mismatch = "location_mismatch"  # 地点不符
+    talent_employed = "talent_employed"  # 人才已就业
+    demand_changed = "demand_changed"  # 需求已变更
+    other = "other"  # 其他
+
+
+class ConsentMethod(StrEnum):
+    """How the submitting agency obtained the talent's answer to an introduction."""
+
+    phone = "phone"
+    in_person = "in_person"
+    written = "written"
+    online = "online"
+
+
+class IntroductionOutcome(StrEnum):
+    interviewed = "interviewed"
+    hired = "hired"
+    declined_by_enterprise = "declined_by_enterprise"
+    declined_by_talent = "declined_by_talent"

@@ -1,0 +1,103 @@
+"""Notifications: sent by the review and introduction services, read by their recipients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.accounts.viewer import Viewer
+from app.db import paginate, utcnow
+from app.errors import NotFound
+from app.models import Enterprise, Notification, User
+from app.models.enums import Role
+
+KINDS = (
+    "introduction_new",
+    "consent_needed",
+    "interest_received",
+    "consent_recorded",
+    "outcome_recorded",
+)
+
+
+def enterprise_side_users(session: Session, enterprise_id: int) -> list[int]:
+    """The enterprise's own users and the staff of its chamber."""
+    chamber_id = session.scalar(select(Enterprise.chamber_id).where(Enterprise.id == enterprise_id))
+    return list(
+        session.scalars(
+            select(User.id).where(
+                User.is_active.is_(True),
+                or_(
+                    User.enterprise_id == enterprise_id,
+                    (User.organization_id == chamber_id) & (User.role == Role.chamber_staff.value),
+                ),
+            )
+        )
+    )
+
+
+def organization_users(session: Session, organization_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(User.id).where(
+                User.is_active.is_(True),
+                User.organization_id == organization_id,
+                User.enterprise_id.is_(None),
+            )
+        )
+    )
+
+
+def notify(
+    session: Session,
+    user_ids: Iterable[int],
+    kind: str,
+    *,
+    link: str = "",
+    exclude: int | None = None,
+    **params: Any,
+) -> None:
+    """Queue one notification per recipient (the actor does not notify themselves)."""
+    for user_id in sorted(set(user_ids)):
+        if user_id != exclude:
+            session.add(Notification(user_id=user_id, kind=kind, params=params, link=link))
+
+
+def unread_count(session: Session, viewer: Viewer) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == viewer.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def list_notifications(
+    session: Session, viewer: Viewer, *, unread_only: bool, limit: int, offset: int
+) -> tuple[list[Notification], int]:
+    stmt = select(Notification).where(Notification.user_id == viewer.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return paginate(
+        session, stmt.order_by(Notification.id.desc()), limit=limit, offset=offset
+    )
+
+
+def mark_read(session: Session, viewer: Viewer, notification_id: int | None) -> int:
+    """Mark one notification (or, with None, all of them) read; raises NotFound."""
+    stmt = update(Notification).where(
+        Notification.user_id == viewer.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        row = session.get(Notification, notification_id)
+        if row is None or row.user_id != viewer.id:
+            raise NotFound()
+        stmt = stmt.where(Notification.id == notification_id)
+    result = session.execute(stmt.values(read_at=utcnow()))
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

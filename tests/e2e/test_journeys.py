@@ -1,0 +1,126 @@
+"""Journeys in a real browser, once in Chinese and once in English, with a screenshot of each
+step saved under test-artifacts/ and no browser console error allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Demand, Enterprise, MatchRun, Talent
+from tests.e2e.conftest import Pages
+from tests.factories import PASSWORD, credit_code, make_talent, make_world
+
+
+@pytest.fixture
+def out(artifacts_dir: Path) -> Path:
+    path = artifacts_dir / "e2e"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def seed(live: Any) -> Any:
+    with live.session() as s:
+        w = make_world(s)
+        org = w.talents["kejiju"].organization
+        for i, (position, skills) in enumerate(
+            [("数据分析师", ["Python", "数据分析"]), ("Java后端开发", ["Java", "Spring"])] * 3
+        ):
+            make_talent(s, org, name=f"候选人{i}", position=position, skills=skills)
+        s.commit()
+        return w
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_post_demand_add_talent_run_matching_and_search(
+    browser: Any, served: Any, out: Path, locale: str
+) -> None:
+    w = seed(served.live)
+    base = served.url
+    n = 900 + (0 if locale == "zh" else 1)
+
+    # 1. chamber staff registers a member enterprise and posts a demand for it
+    chamber = Pages(browser, base, out, "chamber", locale)
+    chamber.login(w.users["chamber"].username, PASSWORD)
+    chamber.shot("home")
+    chamber.goto("/enterprises/new")
+    chamber.page.fill("#f-name", f"临江浏览器测试科技有限公司{locale}")
+    chamber.page.fill("#f-credit_code", credit_code(n))
+    chamber.page.select_option("#f-industry", "I")
+    chamber.page.fill("#f-district", "高新区")
+    chamber.page.select_option("#f-size", "small")
+    chamber.page.fill("#f-contact_name", "周经理")
+    chamber.page.fill("#f-contact_phone", "138 0013 8000")
+    chamber.shot("enterprise_form")
+    chamber.page.click("form.form button[type=submit]")
+    chamber.page.wait_for_load_state()
+    chamber.shot("enterprise_saved")
+    with served.live.session() as s:
+        enterprise = s.scalar(select(Enterprise).where(Enterprise.credit_code == credit_code(n)))
+        assert enterprise is not None
+        assert enterprise.contact_phone.replace(" ", "").endswith("13800138000")
+    chamber.goto("/demands/new")
+    chamber.page.select_option("#f-enterprise_id", str(enterprise.id))
+    chamber.page.fill("#f-title", "数据分析工程师" if locale == "zh" else "Data analyst")
+    chamber.page.fill("#f-headcount", "2")
+    chamber.page.fill("#f-required_skills", "Python、数据分析")
+    chamber.page.wait_for_timeout(700)  # occupation suggestions appear under the code field
+    chamber.shot("demand_form")
+    chamber.page.click("form.form button[type=submit]")
+    chamber.page.wait_for_load_state()
+    chamber.shot("demand_saved")
+    with served.live.session() as s:
+        demand = s.scalar(select(Demand).where(Demand.enterprise_id == enterprise.id))
+        assert demand is not None
+        assert (demand.headcount, demand.status) == (2, "open")
+    assert chamber.errors == []
+    chamber.close()
+
+    # 2. agency staff adds a talent
+    agency = Pages(browser, base, out, "agency", locale)
+    agency.login(w.users["kejiju"].username, PASSWORD)
+    agency.goto("/talents/new")
+    agency.page.fill("#f-name", "王浏览" if locale == "zh" else "Wang Browser")
+    agency.page.select_option("#f-education", "master")
+    agency.page.fill("#f-position", "数据分析师")
+    agency.page.fill("#f-skills", "Python、数据分析、SQL")
+    agency.page.fill("#f-phone", "13900139000")
+    agency.shot("talent_form")
+    agency.page.click("form.form button[type=submit]")
+    agency.page.wait_for_load_state()
+    agency.shot("talent_saved")
+    with served.live.session() as s:
+        talent = s.scalar(select(Talent).where(Talent.phone.like("%13900139000")))
+        assert talent is not None
+        assert talent.organization_id == w.users["kejiju"].organization_id
+    served.live.settle()
+    agency.goto("/search/talents?q=数据&semantic_ratio=0")
+    agency.shot("search")
+    assert agency.page.locator("article.hit").count() >= 1
+    assert agency.page.locator("mark").count() >= 1
+    assert agency.errors == []
+    agency.close()
+
+    # 3. the office runs matching, watches it finish and reads the ranked, explained list
+    office = Pages(browser, base, out, "office", locale)
+    office.login(w.users["reviewer"].username, PASSWORD)
+    office.goto("/match-runs")
+    office.shot("runs")
+    office.page.click("form[action='/match-runs'] button[type=submit]")
+    office.page.wait_for_load_state()
+    office.shot("run_started")
+    office.page.wait_for_selector("progress[value='100']", timeout=60_000)
+    office.page.wait_for_load_state()
+    office.shot("run_done")
+    with served.live.session() as s:
+        run = s.scalar(select(MatchRun).order_by(MatchRun.id.desc()))
+        assert run is not None
+        assert run.status == "succeeded", run.error
+    office.goto(f"/match-runs/{run.id}/demands/{demand.id}")
+    office.page.locator("details.explain").first.click()
+    office.shot("demand_ranked")
+    assert office.page.locator("ol.ranked > li").count() >= 1
+    assert office.errors == []
+    office.close()
