@@ -240,7 +240,7 @@ def _compute(
 
     progress(5, "encoding")
     encoder = service_encoder(settings)
-    t_vec = np.asarray(encoder.encode(t_texts), dtype=np.float32) if n_t else None
+    t_vec = np.asarray(encoder.encode(t_texts), dtype=np.float32)
     d_vec = np.asarray(encoder.encode(d_texts), dtype=np.float32)
     calibration = getattr(encoder, "calibration", None)
 
@@ -436,7 +436,10 @@ def _quick_explanation(
     wanted = (*(demand.required_skills or ()), *(demand.preferred_skills or ()))
     matched = [x for x in wanted if canonical_item(x) in have]
     missing_skills = [x for x in wanted if canonical_item(x) not in have]
-    components, met, missing, unknown = [], [], [], []
+    components: list[dict[str, Any]] = []
+    met: list[str] = []
+    missing: list[str] = []
+    unknown: list[str] = []
     for name in matching.COMPONENTS:
         value = _num(scores.components[name][m])
         applies = bool(scores.known[name][m]) or value is not None

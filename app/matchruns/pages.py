@@ -121,7 +121,7 @@ def run_page(run_id: int, request: Request, session: SessionDep, viewer: PageVie
 
 
 def _demand_or_404(session: Any, demand_id: int) -> Demand:
-    d = session.scalar(
+    d: Demand | None = session.scalar(
         select(Demand).where(Demand.id == demand_id).options(selectinload(Demand.enterprise))
     )
     if d is None:

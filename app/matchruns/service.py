@@ -144,7 +144,9 @@ def list_suggestions(
 
 
 def get_suggestion(session: Session, viewer: Viewer, suggestion_id: int) -> Suggestion:
-    suggestion = session.scalar(scoped_suggestions(viewer).where(Suggestion.id == suggestion_id))
+    suggestion: Suggestion | None = session.scalar(
+        scoped_suggestions(viewer).where(Suggestion.id == suggestion_id)
+    )
     if suggestion is None:
         raise NotFound()
     return suggestion

@@ -156,19 +156,22 @@ class Indexer:
         return [Document(str(d.id), demand_fields(d), vecs[i]) for i, d in enumerate(demands)]
 
     def _apply(self, session: Session, index: str, ids: list[int]) -> None:
+        found_ids: set[int]
         if index == "talents":
-            found = list(session.scalars(select(Talent).where(Talent.id.in_(ids))))
-            self.backend.upsert(index, self._talent_docs(found))
+            talents = list(session.scalars(select(Talent).where(Talent.id.in_(ids))))
+            self.backend.upsert(index, self._talent_docs(talents))
+            found_ids = {t.id for t in talents}
         else:
-            found = list(
+            demands = list(
                 session.scalars(
                     select(Demand)
                     .where(Demand.id.in_(ids))
                     .options(selectinload(Demand.enterprise))
                 )
             )
-            self.backend.upsert(index, self._demand_docs(found))
-        gone = set(ids) - {o.id for o in found}
+            self.backend.upsert(index, self._demand_docs(demands))
+            found_ids = {d.id for d in demands}
+        gone = set(ids) - found_ids
         if gone:
             self.backend.delete(index, [str(i) for i in sorted(gone)])
 
@@ -214,23 +217,41 @@ class Indexer:
         with self._lock:
             self._ready = False
             self.ensure_ready()
-            for index, model in (("talents", Talent), ("demands", Demand)):
-                self.backend.clear(index)
-                last_id, n = 0, 0
-                while True:
-                    stmt = select(model).where(model.id > last_id).order_by(model.id).limit(batch)
-                    if model is Demand:
-                        stmt = stmt.options(selectinload(Demand.enterprise))
-                    objs = list(session.scalars(stmt))
-                    if not objs:
-                        break
-                    docs = self._talent_docs(objs) if model is Talent else self._demand_docs(objs)
-                    self.backend.upsert(index, docs)
-                    last_id, n = objs[-1].id, n + len(objs)
-                counts[index] = n
+            counts["talents"] = self._rebuild(session, "talents", batch)
+            counts["demands"] = self._rebuild(session, "demands", batch)
             session.execute(delete(SearchOutbox))
             session.flush()
         return counts
+
+    def _rebuild(self, session: Session, index: str, batch: int) -> int:
+        self.backend.clear(index)
+        last_id, n = 0, 0
+        while True:
+            docs: list[Document]
+            if index == "talents":
+                talents = list(
+                    session.scalars(
+                        select(Talent).where(Talent.id > last_id).order_by(Talent.id).limit(batch)
+                    )
+                )
+                if not talents:
+                    return n
+                docs, last_id = self._talent_docs(talents), talents[-1].id
+            else:
+                demands = list(
+                    session.scalars(
+                        select(Demand)
+                        .where(Demand.id > last_id)
+                        .order_by(Demand.id)
+                        .limit(batch)
+                        .options(selectinload(Demand.enterprise))
+                    )
+                )
+                if not demands:
+                    return n
+                docs, last_id = self._demand_docs(demands), demands[-1].id
+            self.backend.upsert(index, docs)
+            n += len(docs)
 
     # -- the worker thread
 

@@ -60,8 +60,8 @@ def _label_fn(session: Session, index: Index, locale: str) -> Any:
             return enum_label(group, value, locale)
         if facet in ("is_returnee", "overseas_required"):
             return enum_label("yes_no", "true" if value in ("true", "1") else "false", locale)
-        group = ENUM_GROUPS.get(facet)
-        return enum_label(group, value, locale) if group else value
+        enum_group = ENUM_GROUPS.get(facet)
+        return enum_label(enum_group, value, locale) if enum_group else value
 
     return label
 

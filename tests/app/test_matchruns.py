@@ -265,9 +265,9 @@ def test_pages_show_progress_history_ranked_lists_and_weights(live: Any) -> None
     )
     assert bad.status_code == 422
     assert "请输入 0 到 100 之间的数字" in bad.text
-    form = {name: "1" for name in ("meaning", "required_skills", "preferred_skills", "education",
-                                   "major", "experience", "location", "salary", "languages",
-                                   "overseas")} | {"meaning": "5"}  # fmt: skip
+    names = ("meaning", "required_skills", "preferred_skills", "education", "major",
+             "experience", "location", "salary", "languages", "overseas")  # fmt: skip
+    form = dict.fromkeys(names, "1") | {"meaning": "5"}
     ok = live.client.post(
         "/matching/weights",
         data={"csrf_token": csrf_from(weights.text), **form},
