@@ -48,6 +48,7 @@ typecheck: $(TEST_STAMP) ## mypy --strict
 	$(BIN)/mypy app matching search
 
 bench: $(TEST_STAMP) ## run the benchmarks in bench/ (quick mode; BENCH_ARGS= for full)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b $${BENCH_ARGS---quick}; done
 
 reindex: $(STAMP) ## rebuild the search index from the database

@@ -14,9 +14,28 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.models import AuditLog, Demand, Enterprise, Organization, Talent, User
+from app.models import (
+    AuditLog,
+    Demand,
+    Enterprise,
+    Introduction,
+    Organization,
+    PairDecision,
+    SuggestionReview,
+    Talent,
+    User,
+)
 
-AUDITED: tuple[type[Any], ...] = (Organization, Enterprise, Demand, Talent, User)
+AUDITED: tuple[type[Any], ...] = (
+    Organization,
+    Enterprise,
+    Demand,
+    Talent,
+    User,
+    SuggestionReview,  # issue 6: review decisions, introductions and pair decisions
+    Introduction,
+    PairDecision,
+)
 # Recorded as "changed", never by value: the audit log must not become a second copy of them.
 SENSITIVE = frozenset({"password_hash", "phone", "email", "contact_phone", "id_number_hash"})
 IGNORED = frozenset({"created_at", "updated_at", "last_login_at"})

@@ -90,7 +90,15 @@ def serve_cmd(
         "demo logins (password talent-demo): " + ", ".join(f"{u} ({r})" for u, r in DEMO_LOGINS)
     )
     uvicorn.run(
-        "app.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info"
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+        # uvicorn kills a worker that misses a 5 s health ping; a worker importing torch and
+        # loading the encoder on a busy 2-core machine can miss it and is killed in a loop.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import swagger_ui_bundle
 from fastapi import FastAPI, Request
-from threadpoolctl import threadpool_limits
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from starlette.middleware.sessions import SessionMiddleware
+from threadpoolctl import threadpool_limits
 
 from app.audit import install_audit_hook
 from app.config import Settings
@@ -76,7 +76,7 @@ def create_app(
         lambda: app.state.session_factory(),
     )
     app.state.session_factory = make_session_factory(engine, info={"indexer": app.state.indexer})
-    app.state.jobs = make_job_runner(settings, app.state.session_factory)
+    app.state.jobs = make_job_runner(settings, app.state.session_factory, autostart=background)
     app.state.tokens = TokenSigner(settings.secret_key.get_secret_value(), settings.token_max_age_s)
     app.state.login_throttle = LoginThrottle(settings.login_max_attempts, settings.login_window_s)
 
@@ -120,6 +120,20 @@ def _install_import_routes(app: FastAPI) -> None:
         app.include_router(module.router)
 
 
+def _install_review_routes(app: FastAPI) -> None:
+    from app.introductions import api as introductions_api
+    from app.introductions import pages as introductions_pages
+    from app.notifications import api as notifications_api
+    from app.notifications import pages as notifications_pages
+    from app.review import api as review_api
+    from app.review import pages as review_pages
+
+    for module in (review_api, review_pages, introductions_api, introductions_pages):
+        app.include_router(module.router)
+    for module in (notifications_api, notifications_pages):
+        app.include_router(module.router)
+
+
 def _install_routes(app: FastAPI) -> None:
     from app.accounts import api as accounts_api
     from app.accounts import pages as accounts_pages
@@ -144,6 +158,7 @@ def _install_routes(app: FastAPI) -> None:
         app.include_router(module.router)
     for module in (search_api, search_pages, matchruns_api, matchruns_pages):
         app.include_router(module.router)
+    _install_review_routes(app)  # issue 6
 
     @app.get("/healthz", tags=["system"])
     def healthz(request: Request) -> JSONResponse:

@@ -64,6 +64,8 @@ def _nav(request: Request) -> list[NavItem]:
         items.append(("nav.search", "/search/demands"))
     if viewer.is_office:
         items.append(("nav.matching", "/match-runs"))
+        items.append(("nav.review", "/review"))  # issue 6
+    items.append(("nav.introductions", "/introductions"))  # issue 6
     if viewer.is_office:
         items.append(("nav.organizations", "/organizations"))
         items.append(("nav.duplicates", "/duplicates"))
@@ -122,6 +124,7 @@ def render(
         "_": lambda key, **params: translate(key, locale, **params),
         "label": lambda group, value: enum_label(group, value, locale),
         "viewer": getattr(request.state, "viewer", None),
+        "unread": getattr(request.state, "unread", None),
         "nav": _nav(request),
         "csrf_token": csrf_token(request),
         "flashes": request.session.pop("flash", []),

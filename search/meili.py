@@ -300,7 +300,12 @@ class MeiliBackend:
             except MeilisearchApiError as exc:
                 if exc.code != "index_not_found":
                     raise
-                self._wait(client.create_index(spec.name, {"primaryKey": "id"}).task_uid)
+                try:
+                    self._wait(client.create_index(spec.name, {"primaryKey": "id"}).task_uid)
+                except SearchTaskFailed as failed:
+                    # another process (a second `serve` worker) created it first: fine
+                    if failed.code != "index_already_exists":
+                        raise
             self._wait(client.index(spec.name).update_settings(_settings(spec)).task_uid)
         self._specs[spec.name] = spec
 

@@ -26,7 +26,13 @@ def login_throttled(request: Request, username: str) -> tuple[str, str]:
     return keys
 
 
-@router.post("/auth/token")
+@router.post(
+    "/auth/token",
+    responses={
+        401: {"description": "Wrong username or password"},
+        429: {"description": "Too many failed logins; `Retry-After` says when to try again"},
+    },
+)
 def issue_token(
     request: Request,
     session: SessionDep,

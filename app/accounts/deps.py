@@ -70,6 +70,9 @@ def page_viewer(request: Request, session: SessionDep) -> Viewer:
     viewer = resolve_viewer(request, session)
     if viewer is None:
         raise NotAuthenticated(next=request.url.path)
+    from app.notifications.service import unread_count
+
+    request.state.unread = unread_count(session, viewer)  # the header's inbox badge (issue 6)
     return viewer
 
 

@@ -93,6 +93,8 @@ class DemandRead(BaseModel):
     title: str
     description: str
     headcount: int
+    hired_count: int = 0  # issue 6: hires recorded through introductions
+    open_headcount: int = 0
     occupation_code: str | None
     min_education: Education | None
     majors: list[str]
@@ -123,6 +125,8 @@ class DemandRead(BaseModel):
             title=d.title,
             description=d.description,
             headcount=d.headcount,
+            hired_count=d.hired_count or 0,
+            open_headcount=d.open_headcount,
             occupation_code=d.occupation_code,
             min_education=Education(d.min_education) if d.min_education else None,
             majors=list(d.majors or []),

@@ -28,6 +28,9 @@ from app.models.enums import (
 router = APIRouter(tags=["imports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Format = Literal["xlsx", "csv"]
+# What the file routes answer, for the OpenAPI document.
+XLSX_FILE = {200: {"content": {XLSX: {}}, "description": "An .xlsx workbook"}}
+EXPORT_FILE = {200: {"content": {XLSX: {}, "text/csv": {}}, "description": "An .xlsx or CSV file"}}
 
 
 def _id_key(request: Request) -> str:
@@ -42,7 +45,7 @@ def attachment(content: bytes, filename: str, media_type: str) -> Response:
     )
 
 
-@router.get("/api/v1/imports/templates/{kind}")
+@router.get("/api/v1/imports/templates/{kind}", responses=XLSX_FILE)
 def download_template(kind: str, request: Request, viewer: ApiViewer) -> Response:
     """The .xlsx template of `enterprises`, `demands` or `talents`."""
     if kind not in KINDS:
@@ -91,7 +94,7 @@ def commit(import_id: int, request: Request, session: SessionDep, viewer: ApiVie
     return CommitRead(id=import_id, status="committed", **counts)
 
 
-@router.get("/api/v1/imports/{import_id}/errors.xlsx")
+@router.get("/api/v1/imports/{import_id}/errors.xlsx", responses=XLSX_FILE)
 def error_report(
     import_id: int, request: Request, session: SessionDep, viewer: ApiViewer
 ) -> Response:
@@ -106,7 +109,7 @@ def _export(content: Any, kind: str, fmt: Format) -> Response:
     return attachment(content, f"{kind}.xlsx", XLSX)
 
 
-@router.get("/api/v1/talents/export", tags=["talents"])
+@router.get("/api/v1/talents/export", tags=["talents"], responses=EXPORT_FILE)
 def export_talents(
     request: Request,
     session: SessionDep,
@@ -127,7 +130,7 @@ def export_talents(
     return _export(content, "talents", format)
 
 
-@router.get("/api/v1/demands/export", tags=["demands"])
+@router.get("/api/v1/demands/export", tags=["demands"], responses=EXPORT_FILE)
 def export_demands(
     request: Request,
     session: SessionDep,
@@ -150,7 +153,7 @@ def export_demands(
     return _export(content, "demands", format)
 
 
-@router.get("/api/v1/enterprises/export", tags=["enterprises"])
+@router.get("/api/v1/enterprises/export", tags=["enterprises"], responses=EXPORT_FILE)
 def export_enterprises(
     request: Request,
     session: SessionDep,

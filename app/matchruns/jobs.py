@@ -47,9 +47,12 @@ def _execute(
 class InProcessRunner:
     """One worker thread in this process; resumes unfinished runs on start."""
 
-    def __init__(self, settings: Any, session_factory: Callable[[], Session]) -> None:
+    def __init__(
+        self, settings: Any, session_factory: Callable[[], Session], *, autostart: bool = True
+    ) -> None:
         self.settings = settings
         self.session_factory = session_factory
+        self.autostart = autostart
         self._executor: ThreadPoolExecutor | None = None
         self._stopping = threading.Event()
 
@@ -85,6 +88,8 @@ class InProcessRunner:
 
     def submit(self, run_id: int) -> None:
         if self._executor is None:
+            if not self.autostart:
+                return  # no worker threads (create_app(background=False)): the run stays queued
             self.start()
         assert self._executor is not None
         self._executor.submit(_execute, self.session_factory, run_id, self.settings, self._stopping)
@@ -152,7 +157,9 @@ class ProcrastinateRunner:
             self.app.run_worker(queues=[QUEUE], wait=wait, install_signal_handlers=wait)
 
 
-def make_job_runner(settings: Any, session_factory: Callable[[], Session]) -> JobRunner:
+def make_job_runner(
+    settings: Any, session_factory: Callable[[], Session], *, autostart: bool = True
+) -> JobRunner:
     if settings.job_queue == "procrastinate":
         return ProcrastinateRunner(settings, session_factory)
-    return InProcessRunner(settings, session_factory)
+    return InProcessRunner(settings, session_factory, autostart=autostart)

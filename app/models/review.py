@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -48,7 +48,7 @@ class Introduction(Base):
     )
     agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     status: Mapped[str] = mapped_column(String(24), default="pending", index=True)
-    score: Mapped[float | None]
+    score: Mapped[float | None] = mapped_column(Float)
     interested: Mapped[bool | None]
     interest_reason: Mapped[str] = mapped_column(Text, default="")
     interest_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

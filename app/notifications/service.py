@@ -83,9 +83,7 @@ def list_notifications(
     stmt = select(Notification).where(Notification.user_id == viewer.id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    return paginate(
-        session, stmt.order_by(Notification.id.desc()), limit=limit, offset=offset
-    )
+    return paginate(session, stmt.order_by(Notification.id.desc()), limit=limit, offset=offset)
 
 
 def mark_read(session: Session, viewer: Viewer, notification_id: int | None) -> int:

@@ -14,6 +14,9 @@ from app.matchruns.api import SuggestionRead
 from app.models.enums import RejectReason
 from app.review import service
 
+# bounded: the database stores 32-bit integers
+Version = Annotated[int, Field(ge=0, le=2_147_483_647)]
+
 router = APIRouter(prefix="/api/v1/suggestions", tags=["review"])
 
 Note = Annotated[str, Field(max_length=1000)]
@@ -23,7 +26,9 @@ class ApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Note = ""
-    version: int | None = Field(None, description="the suggestion version you saw; 409 if stale")
+    version: Version | None = Field(
+        None, description="the suggestion version you saw; 409 if stale"
+    )
 
 
 class RejectBody(BaseModel):
@@ -31,7 +36,7 @@ class RejectBody(BaseModel):
 
     reason: RejectReason
     note: Note = ""
-    version: int | None = None
+    version: Version | None = None
 
 
 class ReviewRead(BaseModel):
@@ -45,8 +50,8 @@ class ReviewRead(BaseModel):
 class BulkItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: int
-    version: int | None = None
+    id: Version
+    version: Version | None = None
 
 
 class BulkBody(BaseModel):
@@ -78,7 +83,9 @@ def approve(
     )
     session.commit()
     return ReviewRead(
-        suggestion=SuggestionRead.of(s), decision="approved", note=data.note,
+        suggestion=SuggestionRead.of(s),
+        decision="approved",
+        note=data.note,
         introduction_id=intro.id,
     )
 

@@ -45,11 +45,12 @@ def _check_version(suggestion: Suggestion, version: int | None) -> None:
 
 
 def _record_pair(session: Session, s: Suggestion, decision: str, viewer: Viewer) -> None:
-    row = session.scalar(
-        select(PairDecision).where(
-            PairDecision.demand_id == s.demand_id, PairDecision.talent_id == s.talent_id
+    with session.no_autoflush:  # the versioned flush comes last, in flush_versioned
+        row = session.scalar(
+            select(PairDecision).where(
+                PairDecision.demand_id == s.demand_id, PairDecision.talent_id == s.talent_id
+            )
         )
-    )
     if row is None:
         row = PairDecision(demand_id=s.demand_id, talent_id=s.talent_id)
         session.add(row)
@@ -253,11 +254,8 @@ def review_queue(
     groups: dict[int, QueueGroup] = {}
     if page_ids:
         rows = session.execute(
-            stmt.where(Demand.id.in_(page_ids)).order_by(
-                Demand.id, Suggestion.rank, Suggestion.id
-            )
+            stmt.where(Demand.id.in_(page_ids)).order_by(Demand.id, Suggestion.rank, Suggestion.id)
         )
         for s, t, d in rows:
             groups.setdefault(d.id, QueueGroup(d)).items.append((s, t))
     return run, list(groups.values()), total
-

@@ -122,6 +122,11 @@ class Indexer:
             self._encoder = self._encoder_factory()
         return self._encoder
 
+    @property
+    def encoder_loaded(self) -> bool:
+        """False while the model is still loading (seconds after start-up)."""
+        return self._encoder is not None
+
     def specs(self) -> tuple[IndexSpec, IndexSpec]:
         dims = int(getattr(self.encoder, "dim", 0) or getattr(self.encoder, "dimensions", 0))
         return (
@@ -258,6 +263,10 @@ class Indexer:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="search-outbox", daemon=True)
@@ -271,6 +280,10 @@ class Indexer:
             self._thread = None
 
     def _run(self) -> None:
+        try:  # load the model first, off the request path
+            _ = self.encoder
+        except Exception:
+            log.exception("search: the sentence encoder failed to load")
         delay = self._retry_s
         while not self._stop.is_set():
             self._wake.clear()

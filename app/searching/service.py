@@ -113,6 +113,8 @@ def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchPar
     q = (params.q or "").strip()
     vector = None
     ratio = params.semantic_ratio if q else 0.0
+    if ratio > 0 and not indexer.encoder_loaded and indexer.started:
+        ratio = 0.0  # the model is still loading (just after start-up): keywords meanwhile
     if ratio > 0:
         vector = np.asarray(indexer.vectors([q])[0], dtype=np.float32)
         if not np.isfinite(vector).all() or not vector.any():

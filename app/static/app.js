@@ -88,3 +88,43 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   if (source.value) suggest();
 });
+
+// --- review queue keyboard (issue 6): j/k move, x selects, a approves, r rejects ---------------
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("review-form");
+  if (!form) return;
+  const rows = Array.from(form.querySelectorAll("tr.review-row"));
+  let current = -1;
+  const focusRow = (i) => {
+    if (!rows.length) return;
+    if (current >= 0) rows[current].classList.remove("current");
+    current = Math.max(0, Math.min(rows.length - 1, i));
+    rows[current].classList.add("current");
+    const box = rows[current].querySelector("input[type=checkbox]");
+    (box || rows[current]).focus();
+    rows[current].scrollIntoView({ block: "nearest" });
+  };
+  const submit = (action) => {
+    const radio = form.querySelector(`input[name=action][value=${action}]`);
+    if (radio) radio.checked = true;
+    if (action === "reject" && !form.elements.reason.value) {
+      form.elements.reason.focus();
+      return;
+    }
+    form.requestSubmit();
+  };
+  document.addEventListener("keydown", (event) => {
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (["input", "select", "textarea"].includes(tag) && event.target.type !== "checkbox") return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "j") focusRow(current + 1);
+    else if (event.key === "k") focusRow(current - 1);
+    else if (event.key === "x" && current >= 0) {
+      const box = rows[current].querySelector("input[type=checkbox]");
+      if (box) box.checked = !box.checked;
+    } else if (event.key === "a") submit("approve");
+    else if (event.key === "r") submit("reject");
+    else return;
+    event.preventDefault();
+  });
+});

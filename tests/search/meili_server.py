@@ -40,7 +40,7 @@ class MeiliServer:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.api_key = secrets.token_urlsafe(24)
+        self.api_key = secrets.token_hex(24)  # never starts with "-" (read as an option)
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "meilisearch.log"
 

@@ -44,7 +44,7 @@ def upgrade() -> None:
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
-    sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
     sa.Column('interested', sa.Boolean(), nullable=True),
     sa.Column('interest_reason', sa.Text(), nullable=False),
     sa.Column('interest_by_id', sa.Integer(), nullable=True),

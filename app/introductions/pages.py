@@ -1,0 +1,224 @@
+"""Introduction pages: the list (the agency's dashboard of what became of its talents) and one
+introduction with the form each side answers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CheckedForm, PageViewer
+from app.accounts.viewer import Viewer
+from app.db import SessionDep
+from app.errors import AppError, FieldErrors
+from app.i18n import locale_of
+from app.introductions import service
+from app.models.enums import ConsentMethod, IntroductionOutcome
+from app.review.states import INTRODUCTION_TRANSITIONS
+from app.web import Pager, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+STATUSES = tuple(INTRODUCTION_TRANSITIONS)
+
+
+@router.get("/introductions")
+def list_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
+    q = request.query_params
+    status = q.get("status") if q.get("status") in STATUSES else None
+    raw = q.get("offset", "0")
+    offset = min(int(raw), 100_000) if raw.isdigit() else 0
+    items, total = service.list_introductions(
+        session, viewer, status=status, limit=PAGE_SIZE, offset=offset
+    )
+    return render(
+        request,
+        "introductions/list.html",
+        {
+            "views": service.views(session, viewer, items, locale_of(request)),
+            "counts": service.status_counts(session, viewer),
+            "statuses": STATUSES,
+            "status": status,
+            "pager": Pager(total, PAGE_SIZE, offset),
+        },
+    )
+
+
+def _detail(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    introduction_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    contact: service.Contact | None = None,
+    status_code: int = 200,
+) -> Response:
+    intro = service.get_introduction(session, viewer, introduction_id)
+    (view,) = service.views(session, viewer, [intro], locale_of(request))
+    reveals = (
+        service.list_reveals(session, viewer, intro.id)
+        if viewer.is_office or viewer.is_agency
+        else []
+    )
+    nxt = INTRODUCTION_TRANSITIONS.get(intro.status, frozenset())
+    return render(
+        request,
+        "introductions/detail.html",
+        {
+            "v": view,
+            "i": intro,
+            "reveals": reveals,
+            "contact": contact,
+            "errors": errors or {},
+            "values": values or {},
+            "can_interest": viewer.is_demand_side
+            and intro.status == "pending"
+            and intro.interested is None,
+            "can_consent": viewer.is_agency and intro.status == "pending" and intro.consent is None,
+            "outcomes": [o for o in IntroductionOutcome if o.value in nxt],
+            "methods": list(ConsentMethod),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/introductions/{introduction_id}")
+def detail_page(
+    introduction_id: int, request: Request, session: SessionDep, viewer: PageViewer
+) -> Response:
+    return _detail(request, session, viewer, introduction_id)
+
+
+def _done(request: Request, introduction_id: int, key: str) -> Response:
+    flash(request, key)
+    return redirect(f"/introductions/{introduction_id}")
+
+
+def _refused(request: Request, introduction_id: int, exc: AppError) -> Response:
+    # a 409 (someone answered first, the state moved on) reads as a message on the page
+    if exc.status != 409:
+        raise exc
+    flash(request, f"error.{exc.code}")
+    return redirect(f"/introductions/{introduction_id}")
+
+
+@router.post("/introductions/{introduction_id}/interest")
+def interest_page(
+    introduction_id: int,
+    request: Request,
+    session: SessionDep,
+    viewer: PageViewer,
+    form: CheckedForm,
+) -> Response:
+    interested = form.get("interested") == "yes"
+    reason = str(form.get("reason", ""))[:1000]
+    version = str(form.get("version", ""))
+    try:
+        service.answer_interest(
+            session,
+            viewer,
+            introduction_id,
+            interested=interested,
+            reason=reason,
+            version=int(version) if version.isdigit() else None,
+        )
+    except FieldErrors:
+        return _detail(
+            request,
+            session,
+            viewer,
+            introduction_id,
+            errors={"reason": "introductions.reason_required"},
+            values={"reason": reason},
+            status_code=422,
+        )
+    except AppError as exc:
+        return _refused(request, introduction_id, exc)
+    session.commit()
+    return _done(request, introduction_id, "introductions.answered")
+
+
+@router.post("/introductions/{introduction_id}/consent")
+def consent_page(
+    introduction_id: int,
+    request: Request,
+    session: SessionDep,
+    viewer: PageViewer,
+    form: CheckedForm,
+) -> Response:
+    method = str(form.get("method", ""))
+    if method not in ConsentMethod.__members__:
+        return _detail(
+            request,
+            session,
+            viewer,
+            introduction_id,
+            errors={"method": "introductions.method_required"},
+            status_code=422,
+        )
+    version = str(form.get("version", ""))
+    try:
+        service.record_consent(
+            session,
+            viewer,
+            introduction_id,
+            consent=form.get("consent") == "yes",
+            method=ConsentMethod(method),
+            version=int(version) if version.isdigit() else None,
+        )
+    except AppError as exc:
+        return _refused(request, introduction_id, exc)
+    session.commit()
+    return _done(request, introduction_id, "introductions.answered")
+
+
+@router.post("/introductions/{introduction_id}/contact")
+def contact_page(
+    introduction_id: int,
+    request: Request,
+    session: SessionDep,
+    viewer: PageViewer,
+    form: CheckedForm,
+) -> Response:
+    contact = service.reveal_contact(session, viewer, introduction_id)
+    session.commit()
+    return _detail(request, session, viewer, introduction_id, contact=contact)
+
+
+@router.post("/introductions/{introduction_id}/outcome")
+def outcome_page(
+    introduction_id: int,
+    request: Request,
+    session: SessionDep,
+    viewer: PageViewer,
+    form: CheckedForm,
+) -> Response:
+    outcome = str(form.get("outcome", ""))
+    reason = str(form.get("reason", ""))[:1000]
+    if outcome not in IntroductionOutcome.__members__:
+        return _detail(
+            request,
+            session,
+            viewer,
+            introduction_id,
+            errors={"outcome": "introductions.outcome_required"},
+            values={"reason": reason},
+            status_code=422,
+        )
+    version = str(form.get("version", ""))
+    try:
+        service.record_outcome(
+            session,
+            viewer,
+            introduction_id,
+            outcome=IntroductionOutcome(outcome),
+            reason=reason,
+            keep_talent_active=form.get("keep_talent_active") == "on",
+            version=int(version) if version.isdigit() else None,
+        )
+    except AppError as exc:
+        return _refused(request, introduction_id, exc)
+    session.commit()
+    return _done(request, introduction_id, "introductions.outcome_saved")
