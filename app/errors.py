@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -264,6 +265,18 @@ def install_error_handlers(app: FastAPI) -> None:
         log.info("value out of range on %s %s: %r", request.method, request.url.path, exc)
         errors = [{"field": "body", "code": "value_out_of_range", "params": {}}]
         return _respond(request, 422, "validation_error", None, errors)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        # The database is unreachable (restarted, network): 503, and the pool's pre-ping
+        # replaces the dead connections once it is back. Any other database error is a bug.
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            log.warning(
+                "database unavailable on %s %s: %s", request.method, request.url.path, exc.orig
+            )
+            return _respond(request, 503, "database_unavailable", headers={"Retry-After": "5"})
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "internal_error")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

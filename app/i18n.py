@@ -39,6 +39,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "服务器内部错误，请稍后再试；问题已记录",
         "Internal error; it has been logged, try again later",
     ),
+    "error.database_unavailable": (
+        "数据库暂时不可用，请稍后再试；未完成的修改没有保存",
+        "The database is unavailable right now; try again shortly. Nothing was saved.",
+    ),
     "error.organization_in_use": (
         "该机构下仍有用户或数据，不能删除",
         "This organisation still has users or data",

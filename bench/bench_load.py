@@ -94,7 +94,7 @@ def cli(env: dict[str, str], *args: str) -> None:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], workers: int, log_path: Path) -> Iterator[str]:
+def serving(env: dict[str, str], workers: int, log_path: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as out:
@@ -120,7 +120,7 @@ def serving(env: dict[str, str], workers: int, log_path: Path) -> Iterator[str]:
                 raise RuntimeError("serve did not answer /healthz within 180 s")
             time.sleep(0.2)
         log(f"serving on {url} with {workers} worker(s)")
-        yield url
+        yield url, proc.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -246,6 +246,48 @@ def run_locust(url: str, users: int, duration: int, work: Path) -> dict[str, Any
     return json.loads(stats_path.read_text())  # type: ignore[no-any-return]
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def service_pids(
+    serve_pid: int, meili_pid: int | None, database: str | None
+) -> dict[str, list[int]]:
+    """The processes serving the bench: web workers, Meilisearch, our database's backends."""
+    pids = {"web": [serve_pid, *_children(serve_pid)], "meilisearch": [], "postgresql": []}
+    if meili_pid:
+        pids["meilisearch"] = [meili_pid]
+    if database:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        conninfo = make_url(PG_URL).set(drivername="postgresql").render_as_string(False)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            pids["postgresql"] = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+                )
+            ]
+    return pids
+
+
+def cpu_of(pids: dict[str, list[int]]) -> dict[str, float]:
+    return {k: sum(_cpu_seconds(p) for p in v) for k, v in pids.items()}
+
+
 def server_errors(log_path: Path) -> int:
     text = log_path.read_text(errors="replace")
     return text.count("Traceback") + text.count('" 500 ')
@@ -270,20 +312,37 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             if backend == "postgresql":
                 env["DATABASE_URL"] = stack.enter_context(throwaway_pg_database())
                 meili = stack.enter_context(meilisearch(work / "meili"))
+                meili_pid = meili.process.pid if meili.process else None
                 env["MEILI_URL"], env["MEILI_API_KEY"] = meili.url, meili.api_key
             else:
                 env["DATABASE_URL"] = f"sqlite:///{work / 'var' / 'talent.db'}"
+                meili_pid = None
             t0 = time.perf_counter()
             cli(env, "migrate")
             cli(env, "demo")
             log(f"migrated and loaded the demo city in {time.perf_counter() - t0:.1f} s")
             server_log = work / "serve.log"
-            url = stack.enter_context(serving(env, workers, server_log))
+            url, serve_pid = stack.enter_context(serving(env, workers, server_log))
             office = token(url, "office")
             before = wait_for_index(url, office)
             warm_up(url)
+            database = env["DATABASE_URL"].rsplit("/", 1)[1] if backend == "postgresql" else None
+            pids = service_pids(serve_pid, meili_pid, database)
             load_before = os.getloadavg()
+            cpu0, t0 = cpu_of(pids), time.monotonic()
             result = run_locust(url, args.users, args.duration, work)
+            wall = time.monotonic() - t0
+            cpu1 = cpu_of(service_pids(serve_pid, meili_pid, database))
+            total = sum(g["requests"] for k, g in result["groups"].items() if k != "search+browse")
+            # CPU the service spent, as cores busy on average and per request (all groups;
+            # includes the 2 s after start-up that are not measured, so a slight overestimate)
+            result["cpu"] = {
+                k: {
+                    "cores_busy": round((cpu1[k] - cpu0[k]) / wall, 2),
+                    "ms_per_request": round((cpu1[k] - cpu0[k]) * 1000 / max(total, 1), 1),
+                }
+                for k in cpu0
+            }
             result["after"] = counts(url, office)
             result["before"] = before
             result["server_errors_in_log"] = server_errors(server_log)
@@ -349,6 +408,11 @@ def main() -> None:
             f"{res['server_errors_in_log']}; load average {res['loadavg_before']} -> "
             f"{res['loadavg_after']}"
         )
+        cpu = ", ".join(
+            f"{k} {v['cores_busy']} cores ({v['ms_per_request']} ms CPU/request)"
+            for k, v in res["cpu"].items()
+        )
+        print(f"{backend}: CPU used by the service during the load: {cpu}")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
 

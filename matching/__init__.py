@@ -25,6 +25,7 @@ from matching.encoders import (
     Encoder,
     HashingEncoder,
     SentenceTransformerEncoder,
+    forget_vectors,
     load_encoder,
 )
 from matching.errors import EncoderUnavailable, MatchingError, MatchingInputError
@@ -83,6 +84,7 @@ __all__ = [
     "candidates",
     "explain_assignment",
     "explain_pair",
+    "forget_vectors",
     "hard_requirement_mask",
     "load_encoder",
     "load_occupations",

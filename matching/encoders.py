@@ -37,6 +37,7 @@ __all__ = [
     "Encoder",
     "HashingEncoder",
     "SentenceTransformerEncoder",
+    "forget_vectors",
     "load_encoder",
 ]
 
@@ -221,6 +222,14 @@ class _VectorCache:
         while len(self.memory) > self.max_entries:
             self.memory.popitem(last=False)
 
+    def forget(self, keys: set[bytes], keep: set[bytes] | None) -> None:
+        """Drop `keys` (and, with `keep`, every key not in it) from memory; the next disk read
+        reloads the shards (see `forget_vectors`)."""
+        for key in list(self.memory):
+            if key in keys or (keep is not None and key not in keep):
+                del self.memory[key]
+        self.disk = None
+
     def put_many(self, keys: list[bytes], vectors: npt.NDArray[np.float32]) -> None:
         for key, vector in zip(keys, vectors, strict=True):
             self._remember(key, vector)
@@ -232,6 +241,72 @@ class _VectorCache:
             tmp = self.dir / f".{name}.tmp.npz"
             np.savez(tmp, keys=np.array(keys, dtype="S40"), vectors=vectors)
             os.replace(tmp, self.dir / f"{name}.npz")
+
+
+def _prune_dir(directory: Path, drop: set[bytes], keep: set[bytes] | None) -> int:
+    """Rewrite the ``.npz`` shards of one model's cache without the dropped keys."""
+    if not directory.is_dir():
+        return 0
+    shards = sorted(directory.glob("*.npz"))
+    kept_keys: list[bytes] = []
+    kept_vectors: list[npt.NDArray[Any]] = []
+    removed = 0
+    for shard in shards:
+        with np.load(shard, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+        for k, v in zip(keys.tolist(), vectors, strict=True):
+            key = bytes(k)
+            if key in drop or (keep is not None and key not in keep):
+                removed += 1
+            else:
+                kept_keys.append(key)
+                kept_vectors.append(v)
+    if not removed:
+        return 0
+    if kept_keys:
+        name = uuid.uuid4().hex
+        tmp = directory / f".{name}.tmp.npz"
+        np.savez(tmp, keys=np.array(kept_keys, dtype="S40"), vectors=np.stack(kept_vectors))
+        os.replace(tmp, directory / f"{name}.npz")
+    for shard in shards:
+        shard.unlink(missing_ok=True)
+    return removed
+
+
+def forget_vectors(
+    cache_dir: str | os.PathLike[str],
+    texts: Sequence[str],
+    *,
+    keep_only: Sequence[str] | None = None,
+) -> int:
+    """Remove cached vectors from an on-disk vector cache, for every model in it.
+
+    Used to erase a person's data: their texts' vectors must not outlive them.
+
+    Parameters
+    ----------
+    cache_dir : the ``cache_dir`` given to `load_encoder`.
+    texts : texts whose vectors are removed.
+    keep_only : if given, also remove the vector of every text not in it (older versions of
+        a text whose exact wording is no longer known).
+
+    Returns
+    -------
+    int
+        How many vectors were removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> forget_vectors(tempfile.mkdtemp(), ["李明 Python"])
+    0
+    """
+    drop = {_VectorCache.key(t) for t in _check_texts(texts)}
+    keep = None if keep_only is None else {_VectorCache.key(t) for t in _check_texts(keep_only)}
+    root = Path(cache_dir)
+    if not root.is_dir():
+        return 0
+    return sum(_prune_dir(d, drop, keep) for d in sorted(root.iterdir()) if d.is_dir())
 
 
 # ------------------------------------------------------------------------------ models
@@ -360,6 +435,17 @@ class SentenceTransformerEncoder:
         if self._calibration is None:
             self._calibration = _measure_calibration(self)
         return self._calibration
+
+    def forget(self, texts: Sequence[str], *, keep_only: Sequence[str] | None = None) -> int:
+        """Remove the cached vectors of `texts` (with `keep_only`, of every text not in it) from
+        memory and from the disk cache; returns how many vectors were removed from disk."""
+        with self._lock:
+            drop = {self._cache.key(t) for t in _check_texts(texts)}
+            keep = None if keep_only is None else {self._cache.key(t) for t in keep_only}
+            self._cache.forget(drop, keep)
+            if self._cache.dir is None:
+                return 0
+            return _prune_dir(self._cache.dir, drop, keep)
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Encode texts to an (n, dim) float32 array of unit rows (zero rows for blank texts).

@@ -2,33 +2,41 @@
 
 from app.models.audit import AuditLog
 from app.models.demand import Demand
+from app.models.dispatch import Dispatch, DispatchReversion, Nomination
 from app.models.duplicate import DuplicatePair, TalentMerge, TalentMergeMember
 from app.models.imports import ImportBatch, ImportRow
 from app.models.matching import AppSetting, MatchRun, PairDecision, Suggestion
 from app.models.org import Enterprise, Organization
+from app.models.privacy import AnonymousOutcome, PublicInterest, TalentErasure
 from app.models.review import ContactReveal, Introduction, Notification, SuggestionReview
 from app.models.search_outbox import SearchOutbox
 from app.models.talent import Talent
 from app.models.user import User
 
 __all__ = [
+    "AnonymousOutcome",
     "AppSetting",
     "AuditLog",
     "ContactReveal",
     "Demand",
+    "Dispatch",
+    "DispatchReversion",
     "DuplicatePair",
     "Enterprise",
     "ImportBatch",
     "ImportRow",
     "Introduction",
     "MatchRun",
+    "Nomination",
     "Notification",
     "Organization",
     "PairDecision",
+    "PublicInterest",
     "SearchOutbox",
     "Suggestion",
     "SuggestionReview",
     "Talent",
+    "TalentErasure",
     "TalentMerge",
     "TalentMergeMember",
     "User",

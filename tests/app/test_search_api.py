@@ -238,3 +238,29 @@ def test_meilisearch_outage_writes_succeed_search_degrades_and_index_catches_up(
     while live.client.get("/healthz").json()["search"] != "ok":
         assert time.monotonic() < deadline, "health never recovered"
         time.sleep(0.2)
+
+
+def test_search_results_export_to_xlsx_and_csv_in_scope(live: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    w = seed(live)
+    headers = token_headers(live.client, w.users["renshe"])
+    response = live.client.get(
+        "/api/v1/search/talents/export",
+        params={"q": "开发", "semantic_ratio": 0, "format": "csv", "lang": "en"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    text = response.content.decode("utf-8-sig")
+    assert "钱后端" in text
+    assert "赵前端" not in text  # kejiju's talent: outside renshe's scope
+    response = live.client.get("/api/v1/search/demands/export", params={"q": ""}, headers=headers)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    titles = {str(c) for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert w.demands["general"].title in titles
+    assert w.demands["youth_draft"].title not in titles  # agencies never see drafts
+    chamber = token_headers(live.client, w.users["chamber"])
+    assert live.client.get("/api/v1/search/talents/export", headers=chamber).status_code == 403

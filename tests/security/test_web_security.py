@@ -237,7 +237,7 @@ def test_errors_leak_no_secrets_or_stack_traces(
     ]
     secrets = [settings.secret_key.get_secret_value(), settings.id_hash_key.get_secret_value(),
                settings.database_url, str(settings.data_dir), "Traceback", 'File "', "sqlalchemy",
-               "RuntimeError", "boom"]  # fmt: skip
+               "RuntimeError", "page boom"]  # fmt: skip
     for r in responses:
         for secret in secrets:
             assert secret not in r.text, (r.request.url, r.status_code, secret)
