@@ -486,6 +486,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "search.title.talents": ("搜索人才", "Search talents"),
     "search.title.demands": ("搜索需求", "Search demands"),
     "search.to_list": ("返回列表", "Back to the list"),
+    "search.export_xlsx": ("导出 Excel", "Export to Excel"),
     "search.box": ("搜索内容", "Search for"),
     "search.placeholder.talents": (
         "输入技能、专业、职位等，如 数据、Java、人工智能",
