@@ -17,12 +17,15 @@ from app.db import utcnow
 from app.models import (
     AuditLog,
     Demand,
+    Dispatch,
     Enterprise,
     Introduction,
+    Nomination,
     Organization,
     PairDecision,
     SuggestionReview,
     Talent,
+    TalentErasure,
     User,
 )
 
@@ -35,6 +38,9 @@ AUDITED: tuple[type[Any], ...] = (
     SuggestionReview,  # issue 6: review decisions, introductions and pair decisions
     Introduction,
     PairDecision,
+    Dispatch,  # issue 6: dispatch, nominations, erasures (counts only, never the person)
+    Nomination,
+    TalentErasure,
 )
 # Recorded as "changed", never by value: the audit log must not become a second copy of them.
 SENSITIVE = frozenset({"password_hash", "phone", "email", "contact_phone", "id_number_hash"})

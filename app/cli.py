@@ -214,8 +214,15 @@ def match_cmd(
 
 
 @cli.command("worker")
-def worker_cmd() -> None:
-    """Execute queued match runs (JOB_QUEUE=procrastinate, PostgreSQL); runs until stopped."""
+def worker_cmd(
+    stalled_after: Annotated[
+        float, typer.Option(help="Seconds without a heartbeat after which a worker is dead")
+    ] = 60.0,
+) -> None:
+    """Execute queued match runs (JOB_QUEUE=procrastinate, PostgreSQL); runs until stopped.
+
+    Runs left `running` by a worker that died (no heartbeat for --stalled-after seconds) are
+    retried and computed again from the start."""
     from app.matchruns.jobs import ProcrastinateRunner
 
     settings = Settings()
@@ -224,7 +231,7 @@ def worker_cmd() -> None:
         raise typer.Exit(2)
     factory = make_session_factory(_engine(settings))
     typer.echo("worker: waiting for match runs (Ctrl+C to stop)")
-    ProcrastinateRunner(settings, factory).run_worker()
+    ProcrastinateRunner(settings, factory).run_worker(stalled_after_s=stalled_after)
 
 
 def _print_errors(errors: list[dict[str, Any]]) -> None:

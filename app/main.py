@@ -132,6 +132,16 @@ def _install_review_routes(app: FastAPI) -> None:
         app.include_router(module.router)
     for module in (notifications_api, notifications_pages):
         app.include_router(module.router)
+    _install_issue6_routes(app)
+
+
+def _install_issue6_routes(app: FastAPI) -> None:
+    """Privacy erasure, dispatch, dashboards, the public page (issue 6)."""
+    from app.privacy import api as privacy_api
+    from app.privacy import pages as privacy_pages
+
+    for module in (privacy_api, privacy_pages):
+        app.include_router(module.router)
 
 
 def _install_routes(app: FastAPI) -> None:

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 QUEUE = "matching"
 PROCRASTINATE_SCHEMA = "procrastinate"
+# A worker sends a heartbeat every STALLED_AFTER_S / 4; one silent for STALLED_AFTER_S is dead
+# (killed, its machine gone): every worker retries the match-run jobs it left `doing`.
+STALLED_AFTER_S = 60.0
 
 
 class JobRunner(Protocol):
@@ -152,9 +155,60 @@ class ProcrastinateRunner:
         with self.app.open():
             self.app.tasks["match_run"].defer(run_id=run_id)
 
-    def run_worker(self, *, wait: bool = True) -> None:
-        with self.app.open():
-            self.app.run_worker(queues=[QUEUE], wait=wait, install_signal_handlers=wait)
+    def run_worker(self, *, wait: bool = True, stalled_after_s: float = STALLED_AFTER_S) -> None:
+        """Execute queued runs; also resumes the runs of workers that died mid-run.
+
+        A killed worker leaves its job `doing` and its run `running` (no suggestions: they are
+        stored in one transaction at the end). On start and every heartbeat, this worker
+        retries such jobs (procrastinate's stalled-job API); the run is computed again from the
+        start and, being deterministic, gives the suggestions the killed attempt would have.
+        """
+        import asyncio
+
+        asyncio.run(self._run_worker(wait, stalled_after_s))
+
+    async def _run_worker(self, wait: bool, stalled_after_s: float) -> None:
+        import asyncio
+        import contextlib
+
+        heartbeat = max(stalled_after_s / 4, 0.5)
+        async with self.app.open_async():
+            await retry_stalled_runs(self.app, stalled_after_s)
+            watcher = asyncio.create_task(_watch_stalled(self.app, stalled_after_s, heartbeat))
+            try:
+                await self.app.run_worker_async(
+                    queues=[QUEUE],
+                    wait=wait,
+                    install_signal_handlers=wait,
+                    update_heartbeat_interval=heartbeat,
+                    stalled_worker_timeout=stalled_after_s,
+                )
+            finally:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+
+
+async def retry_stalled_runs(papp: Any, stalled_after_s: float = STALLED_AFTER_S) -> list[int]:
+    """Retry match-run jobs left `doing` by workers silent for `stalled_after_s`."""
+    jobs = await papp.job_manager.get_stalled_jobs(
+        queue=QUEUE, task_name="match_run", seconds_since_heartbeat=stalled_after_s
+    )
+    for job in jobs:
+        log.warning("match runs: job %s (%s) lost its worker; retrying it", job.id, job.task_kwargs)
+        await papp.job_manager.retry_job(job)
+    return [job.id for job in jobs]
+
+
+async def _watch_stalled(papp: Any, stalled_after_s: float, every_s: float) -> None:
+    import asyncio
+
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await retry_stalled_runs(papp, stalled_after_s)
+        except Exception:  # the database is away for a moment: look again next time
+            log.warning("match runs: could not look for stalled jobs", exc_info=True)
 
 
 def make_job_runner(

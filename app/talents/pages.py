@@ -22,6 +22,7 @@ from app.forms import (
 from app.i18n import enum_label, translate
 from app.models import Talent
 from app.models.enums import Gender, Side, TalentStatus
+from app.privacy.service import can_erase
 from app.talents import service
 from app.talents.schemas import TalentCreate, TalentRead, TalentUpdate
 
@@ -209,6 +210,10 @@ install(
         int_filters=frozenset({"organization_id"}),
         update_exclude=frozenset({"organization_id"}),
         edit_values=_edit_values,
+        # issue 6: the erasure-on-request button, for the talent's agency and office admins
+        extra_detail=lambda t, v: (
+            {"erase_url": f"/talents/{t.id}/erase"} if can_erase(v, t) else {}
+        ),
         new_defaults=lambda: {
             "status": "active",
             "consent_date": dt.date.today().isoformat(),

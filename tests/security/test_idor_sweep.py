@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.models import ImportBatch, Introduction, MatchRun, Notification, Suggestion
 from app.i18n import translate
+from app.models import ImportBatch, Introduction, MatchRun, Notification, Suggestion
 from app.models.enums import OrgKind
 from tests.app.helpers import csrf_from, page_login, token_headers
 from tests.factories import (
@@ -240,8 +240,9 @@ def _scene(db: Session) -> Scene:
         db.flush()
         s.ids[f"notification:{key}"] = note.id
         s.markers[f"notification:{key}"] = [note.link]
-    for key, kind in (("general", OrgKind.general_chamber), ("youth", OrgKind.youth_chamber),
-                      ("kejiju", OrgKind.science_bureau), ("renshe", OrgKind.hrss_bureau)):  # fmt: skip
+    org_kinds = {"general": OrgKind.general_chamber, "youth": OrgKind.youth_chamber,
+                 "kejiju": OrgKind.science_bureau, "renshe": OrgKind.hrss_bureau}  # fmt: skip
+    for key, kind in org_kinds.items():
         s.ids[f"org:{key}"] = orgs[kind].id
         batch = ImportBatch(
             kind="talents", organization_id=orgs[kind].id, filename=f"导入标记{key.upper()}.xlsx"
@@ -436,7 +437,7 @@ def snapshot(db: Session, s: Scene, keys: list[str]) -> dict[str, list[tuple[Any
     for table, (kind, refs) in OWNERS.items():
         conds = [(f"id IN ({','.join(map(str, by_kind[kind]))})")] if kind in by_kind else []
         for column, ref_kind in refs:
-            if ref_kind in by_kind and ref_kind != "org" or (ref_kind == "org" and kind != "org"):
+            if (ref_kind in by_kind and ref_kind != "org") or (ref_kind == "org" and kind != "org"):
                 ids = by_kind.get(ref_kind)
                 if ids:
                     conds.append(f"{column} IN ({','.join(map(str, ids))})")
@@ -514,7 +515,7 @@ def test_no_route_reads_counts_or_changes_another_organisations_data(
     for route in app_routes(app):
         method, path = route.split(" ", 1)
         rule = RULES.get(route)
-        if rule is None or path in ("/logout",) or rule == PUBLIC and method == "POST":
+        if rule is None or path in ("/logout",) or (rule == PUBLIC and method == "POST"):
             continue  # a missing rule fails test_every_route_has_a_rule; logins elsewhere
         if rule in (LIST, DIRECTORY, PUBLIC) and method == "GET":
             url = _fill(s, role, path, hidden if rule != DIRECTORY else protected)
@@ -528,8 +529,10 @@ def test_no_route_reads_counts_or_changes_another_organisations_data(
             leaked = _leaks(r.text, s, hidden)
             if leaked:
                 failures.append(f"{route} ({r.status_code}) shows hidden data: {leaked}")
-            if rule == LIST and r.status_code == 200 and "spreadsheet" not in r.headers.get(
-                "content-type", ""
+            if (
+                rule == LIST
+                and r.status_code == 200
+                and "spreadsheet" not in r.headers.get("content-type", "")
             ):
                 lists[route] = (url, params, _normalise(r.text))
         elif rule == READ:
@@ -551,7 +554,9 @@ def test_no_route_reads_counts_or_changes_another_organisations_data(
                 continue  # the body names objects the role may change (the office's)
             if rule == OWN and "{" in url:
                 url = _fill(s, role, path, protected) or url
-            r = send(method, url, body=_body_for(path, s, role), form=_form_for(path, csrf, s, role))
+            r = send(
+                method, url, body=_body_for(path, s, role), form=_form_for(path, csrf, s, role)
+            )
             if r.status_code >= 500:
                 failures.append(f"{route}: {r.status_code}")
             if rule == WRITE and (r.status_code < 300 or r.status_code == 303):
@@ -563,6 +568,7 @@ def test_no_route_reads_counts_or_changes_another_organisations_data(
                 changed = [t for t in after if after[t] != before.get(t)]
                 failures.append(f"{route} changed another organisation's rows in {changed}")
                 before = after
+
     # Counts: more hidden objects change none of the lists, totals and dashboards.
     def fetch(url: str, params: dict[str, Any]) -> str:
         r = client.get(url, params=params, headers=api if url.startswith("/api/") else None)

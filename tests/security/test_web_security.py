@@ -28,7 +28,7 @@ from tests.security.test_idor_sweep import app_routes
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 TABLES = ["enterprises", "demands", "talents", "users", "organizations", "import_batches",
-          "introductions", "notifications", "suggestions", "match_runs", "talent_merges"]  # fmt: skip
+          "introductions", "notifications", "suggestions", "match_runs"]  # fmt: skip
 
 
 @pytest.fixture
@@ -37,7 +37,9 @@ def world(db: Session) -> World:
 
 
 def _dump(db: Session) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: [tuple(r) for r in db.execute(text(f"SELECT * FROM {t} ORDER BY id"))] for t in TABLES}
+    return {
+        t: [tuple(r) for r in db.execute(text(f"SELECT * FROM {t} ORDER BY id"))] for t in TABLES
+    }
 
 
 def _fill_ids(path: str, world: World) -> str:
@@ -67,7 +69,9 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token(
     for path in forms:
         url = _fill_ids(path, world)
         for token in (None, "forged-" + real[:10], ""):
-            data = {"name": "改名", "title": "改名"} | ({"csrf_token": token} if token is not None else {})
+            data = {"name": "改名", "title": "改名"} | (
+                {"csrf_token": token} if token is not None else {}
+            )
             r = client.post(url, data=data, follow_redirects=False)
             db.rollback()
             ok = r.status_code in (400, 403) and refused in r.text
@@ -246,9 +250,7 @@ def test_errors_leak_no_secrets_or_stack_traces(
     assert responses[1].status_code == 500
 
 
-def test_huge_ids_and_undecodable_bodies_are_422_not_500(
-    client: TestClient, world: World
-) -> None:
+def test_huge_ids_and_undecodable_bodies_are_422_not_500(client: TestClient, world: World) -> None:
     page_login(client, world.users["admin"])
     headers = {"X-CSRF-Token": csrf_from(client.get("/").text)}
     huge = 2**70
@@ -283,12 +285,13 @@ def test_hostile_text_is_escaped_on_every_page_that_shows_it(
     pages = ["/enterprises", f"/enterprises/{world.enterprises['general'].id}",
              f"/enterprises/{world.enterprises['general'].id}/edit", "/demands",
              f"/demands/{world.demands['general'].id}", "/talents",
-             f"/talents/{world.talents['kejiju'].id}", f"/talents/{world.talents['kejiju'].id}/edit",
-             "/demands/new"]  # fmt: skip
+             f"/talents/{world.talents['kejiju'].id}",
+             f"/talents/{world.talents['kejiju'].id}/edit", "/demands/new"]  # fmt: skip
     for path in pages:
         r = client.get(path)
         assert r.status_code == 200, path
-        assert "<script>alert" not in r.text and "<img src=x" not in r.text, path
+        assert "<script>alert" not in r.text, path
+        assert "<img src=x" not in r.text, path
         soup = BeautifulSoup(r.text, "html.parser")
         assert not soup.find("img", src="x"), path
         assert all(s.get("src") for s in soup.find_all("script")), path
@@ -304,7 +307,7 @@ def test_uploaded_spreadsheet_with_markup_is_shown_inert(client: TestClient, wor
     r = client.post(
         "/imports",
         data={"csrf_token": csrf_from(page.text), "kind": "talents"},
-        files={"file": ('<script>x</script>.xlsx', xlsx([TALENT_HEADER, *rows]), XLSX)},
+        files={"file": ("<script>x</script>.xlsx", xlsx([TALENT_HEADER, *rows]), XLSX)},
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
