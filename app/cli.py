@@ -213,6 +213,21 @@ def match_cmd(
             raise typer.Exit(1)
 
 
+@cli.command("revert-dispatches")
+def revert_dispatches_cmd() -> None:
+    """Flag overdue dispatches to the office and offer long-unfilled demands to more agencies
+    (after DISPATCH_REVERSION_DAYS); run it daily, e.g. from cron."""
+    from app.dispatches.service import flag_overdue, revert_dispatches
+
+    settings = Settings()
+    factory = make_session_factory(_engine(settings))
+    with factory.begin() as session:
+        set_actor(session, None, "revert-dispatches")
+        flagged = flag_overdue(session)
+        reverted = revert_dispatches(session, days=settings.dispatch_reversion_days)
+    typer.echo(f"overdue dispatches flagged: {flagged}; reverted demands: {len(reverted)}")
+
+
 @cli.command("worker")
 def worker_cmd(
     stalled_after: Annotated[

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     login_max_attempts: int = Field(default=10, ge=1)
     login_window_s: int = Field(default=300, ge=1)
+    # issue 6: an open demand still unfilled this many days after its first dispatch is
+    # offered to every other agency (`talent-supermarket revert-dispatches`)
+    dispatch_reversion_days: int = Field(default=30, ge=1, le=3650)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -106,8 +106,19 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the route commits once, before the response exists."""
-    with request.app.state.session_factory() as session:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    session = request.app.state.session_factory()
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError as exc:
+            # The database went away after the route finished (a restart): the closing
+            # ROLLBACK fails, the pool drops that connection; the response is already decided.
+            if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+                raise
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

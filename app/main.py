@@ -137,10 +137,12 @@ def _install_review_routes(app: FastAPI) -> None:
 
 def _install_issue6_routes(app: FastAPI) -> None:
     """Privacy erasure, dispatch, dashboards, the public page (issue 6)."""
+    from app.dispatches import api as dispatches_api
+    from app.dispatches import pages as dispatches_pages
     from app.privacy import api as privacy_api
     from app.privacy import pages as privacy_pages
 
-    for module in (privacy_api, privacy_pages):
+    for module in (privacy_api, privacy_pages, dispatches_api, dispatches_pages):
         app.include_router(module.router)
 
 

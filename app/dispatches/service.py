@@ -28,8 +28,15 @@ from app.models import (
     Talent,
     User,
 )
-from app.models.enums import ORG_KIND_SIDE, DemandKind, DemandStatus, OrgKind, Role, Side
-from app.models.enums import TalentStatus
+from app.models.enums import (
+    ORG_KIND_SIDE,
+    DemandKind,
+    DemandStatus,
+    OrgKind,
+    Role,
+    Side,
+    TalentStatus,
+)
 from app.notifications.service import notify, organization_users
 
 RULES_KEY = "dispatch_rules"
@@ -75,7 +82,9 @@ def get_rules(session: Session) -> dict[str, list[str]]:
     return {c: list(value.get(c) or DEFAULT_RULES[c]) for c in CATEGORIES}
 
 
-def set_rules(session: Session, viewer: Viewer, rules: dict[str, list[str]]) -> dict[str, list[str]]:
+def set_rules(
+    session: Session, viewer: Viewer, rules: dict[str, list[str]]
+) -> dict[str, list[str]]:
     """Office admin only. Raises Forbidden, FieldErrors (unknown or non-agency kinds, empty)."""
     if not viewer.is_admin:
         raise Forbidden()
@@ -261,17 +270,17 @@ def views(session: Session, dispatches: list[Dispatch], locale: str) -> list[Dis
     orgs = {
         o.id: o
         for o in session.scalars(
-            select(Organization).where(
-                Organization.id.in_({x.organization_id for x in dispatches})
-            )
+            select(Organization).where(Organization.id.in_({x.organization_id for x in dispatches}))
         )
     }
-    counts = dict(
-        session.execute(
-            select(Nomination.dispatch_id, func.count())
-            .where(Nomination.dispatch_id.in_([x.id for x in dispatches]))
-            .group_by(Nomination.dispatch_id)
-        ).tuples()
+    counts: dict[int, int] = dict(
+        list(
+            session.execute(  # type: ignore[arg-type]
+                select(Nomination.dispatch_id, func.count())
+                .where(Nomination.dispatch_id.in_([x.id for x in dispatches]))
+                .group_by(Nomination.dispatch_id)
+            )
+        )
     )
     return [
         DispatchView(
@@ -289,9 +298,7 @@ def views(session: Session, dispatches: list[Dispatch], locale: str) -> list[Dis
 
 def get_dispatch(session: Session, viewer: Viewer, dispatch_id: int) -> Dispatch:
     """Raises NotFound (also outside the viewer's scope), Forbidden for the demand side."""
-    d: Dispatch | None = session.scalar(
-        scoped_dispatches(viewer).where(Dispatch.id == dispatch_id)
-    )
+    d: Dispatch | None = session.scalar(scoped_dispatches(viewer).where(Dispatch.id == dispatch_id))
     if d is None:
         raise NotFound()
     return d
@@ -320,9 +327,7 @@ def nominate(
     bad = [i for i in ids if i not in own]
     if bad:
         raise FieldErrors.one("talent_ids", "not_own_active_talent", ids=", ".join(map(str, bad)))
-    have = set(
-        session.scalars(select(Nomination.talent_id).where(Nomination.dispatch_id == d.id))
-    )
+    have = set(session.scalars(select(Nomination.talent_id).where(Nomination.dispatch_id == d.id)))
     rows = [
         Nomination(
             dispatch_id=d.id,
@@ -352,6 +357,7 @@ def nominated_pairs(session: Session) -> set[tuple[int, int]]:
                 Nomination.talent_id.is_not(None)
             )
         )
+        if tid is not None
     }
 
 
@@ -410,22 +416,28 @@ def revert_dispatches(
     cutoff = now - dt.timedelta(days=days)
     agencies = list(
         session.scalars(
-            select(Organization).where(Organization.side == Side.supply.value).order_by(
-                Organization.id
+            select(Organization)
+            .where(Organization.side == Side.supply.value)
+            .order_by(Organization.id)
+        )
+    )
+    first: dict[int, dt.datetime] = dict(
+        list(
+            session.execute(  # type: ignore[arg-type]
+                select(Dispatch.demand_id, func.min(Dispatch.created_at)).group_by(
+                    Dispatch.demand_id
+                )
             )
         )
     )
-    first = dict(
-        session.execute(
-            select(Dispatch.demand_id, func.min(Dispatch.created_at)).group_by(Dispatch.demand_id)
-        ).tuples()
-    )
-    last = dict(
-        session.execute(
-            select(DispatchReversion.demand_id, func.max(DispatchReversion.at)).group_by(
-                DispatchReversion.demand_id
+    last: dict[int, dt.datetime] = dict(
+        list(
+            session.execute(  # type: ignore[arg-type]
+                select(DispatchReversion.demand_id, func.max(DispatchReversion.at)).group_by(
+                    DispatchReversion.demand_id
+                )
             )
-        ).tuples()
+        )
     )
     out = []
     demands = session.scalars(

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 import matching
 from app.db import utcnow
+from app.dispatches.service import nominated_pairs
 from app.embedding import service_encoder
 from app.models import Demand, MatchRun, PairDecision, Suggestion, Talent
 from app.models.enums import DemandStatus, TalentStatus
@@ -203,6 +204,7 @@ def _compute(
         decisions = list(
             s.execute(select(PairDecision.demand_id, PairDecision.talent_id, PairDecision.decision))
         )
+        nominated = nominated_pairs(s)  # issue 6: dispatch nominations join the candidates
         previous: dict[tuple[int, int], tuple[int, float]] = {}
         if previous_run_id:
             previous = {
@@ -252,6 +254,7 @@ def _compute(
         for did, tid, dec in decisions
         if dec in ("lock", "approve") and tid in t_index and did in d_index
     ]
+    forced = [(t_index[t], d_index[d]) for d, t in nominated if t in t_index and d in d_index]
     # issue 6: an approved pair stays proposed (its introduction is under way) and approved
     approved = {(did, tid) for did, tid, dec in decisions if dec == "approve"}
     forbidden = [
@@ -262,9 +265,9 @@ def _compute(
     mask = matching.hard_requirement_mask(t_profiles, d_profiles, per="demand")
     cands = matching.candidates(t_vec, d_vec, k=min(k, n_t), per="demand", mask=mask)
     ti, di = cands.pairs()
-    if locked:
-        lt = np.array([p[0] for p in locked], dtype=np.int64)
-        ld = np.array([p[1] for p in locked], dtype=np.int64)
+    if locked or forced:
+        lt = np.array([p[0] for p in locked + forced], dtype=np.int64)
+        ld = np.array([p[1] for p in locked + forced], dtype=np.int64)
         ti, di = np.concatenate([ti, lt]), np.concatenate([di, ld])
     key = np.unique(ti * n_d + di)
     ti, di = key // n_d, key % n_d
@@ -329,7 +332,8 @@ def _compute(
             last_d, rank = j, 0
         rank += 1
         is_proposed = (i, j) in proposed
-        if rank > TOP_N and not is_proposed:
+        is_nominated = (demands[j].id, talents[i].id) in nominated
+        if rank > TOP_N and not is_proposed and not is_nominated:
             continue
         if rank <= PHRASES_TOP or is_proposed:
             explained = _explanation_json(
@@ -347,6 +351,8 @@ def _compute(
         r = rationale.get((i, j))
         if r is not None:
             explained["assignment"] = _rationale_json(r, talents, demands)
+        if is_nominated:
+            explained["nominated"] = True
         tid, did = talents[i].id, demands[j].id
         prev = previous.get((did, tid))
         change = (

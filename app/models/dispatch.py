@@ -48,9 +48,7 @@ class Nomination(Base):
     talent_id: Mapped[int | None] = mapped_column(
         ForeignKey("talents.id", ondelete="SET NULL"), index=True
     )
-    nominated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

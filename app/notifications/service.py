@@ -20,6 +20,9 @@ KINDS = (
     "interest_received",
     "consent_recorded",
     "outcome_recorded",
+    "dispatch_new",  # dispatch (issue 6)
+    "dispatch_overdue",
+    "dispatch_reverted",
 )
 
 

@@ -49,7 +49,9 @@ ERASED = {"erased": [None, True]}
 
 def can_erase(viewer: Viewer, talent: Talent) -> bool:
     """The talent's own agency, or an office admin."""
-    return viewer.is_admin or (viewer.is_agency and viewer.organization_id == talent.organization_id)
+    return viewer.is_admin or (
+        viewer.is_agency and viewer.organization_id == talent.organization_id
+    )
 
 
 def _texts_of(t: Talent) -> list[str]:

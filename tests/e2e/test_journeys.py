@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.models import Demand, Enterprise, MatchRun, Talent
+from app.models import Demand, Enterprise, Introduction, MatchRun, Suggestion, Talent
 from tests.e2e.conftest import Pages
 from tests.factories import PASSWORD, credit_code, make_talent, make_world
 
@@ -122,5 +122,72 @@ def test_post_demand_add_talent_run_matching_and_search(
     office.page.locator("details.explain").first.click()
     office.shot("demand_ranked")
     assert office.page.locator("ol.ranked > li").count() >= 1
+
+    # 4. the office reviews and approves the proposal for this demand
+    with served.live.session() as s:
+        proposal = s.scalar(
+            select(Suggestion).where(
+                Suggestion.match_run_id == run.id,
+                Suggestion.demand_id == demand.id,
+                Suggestion.is_proposed.is_(True),
+            )
+        )
+        assert proposal is not None
+        talent_org = s.get_one(Talent, proposal.talent_id).organization_id
+    office.goto("/review?proposed=1")
+    office.page.check(f"#s{proposal.id}")
+    office.shot("review")
+    office.page.click("#review-form button[type=submit]")
+    office.page.wait_for_load_state()
+    office.shot("approved")
+    with served.live.session() as s:
+        intro = s.scalar(select(Introduction).where(Introduction.suggestion_id == proposal.id))
+        assert intro is not None
     assert office.errors == []
-    office.close()
+
+    # 5. the chamber, for its member enterprise, says it is interested (sees a masked profile)
+    chamber = Pages(browser, base, out, "chamber2", locale)
+    chamber.login(w.users["chamber"].username, PASSWORD)
+    chamber.goto(f"/introductions/{intro.id}")
+    chamber.shot("introduction_masked")
+    chamber.page.click(f"form[action='/introductions/{intro.id}/interest'] button[type=submit]")
+    chamber.page.wait_for_load_state()
+
+    # 6. the submitting agency records the talent's consent
+    agency_user = next(
+        u for u in (w.users["kejiju"], w.users["renshe"]) if u.organization_id == talent_org
+    )
+    agency = Pages(browser, base, out, "agency2", locale)
+    agency.login(agency_user.username, PASSWORD)
+    agency.goto(f"/introductions/{intro.id}")
+    agency.page.select_option("#f-method", "phone")
+    agency.shot("consent")
+    agency.page.click(f"form[action='/introductions/{intro.id}/consent'] button[type=submit]")
+    agency.page.wait_for_load_state()
+
+    # 7. now the enterprise side sees the contact, and records the hire
+    chamber.goto(f"/introductions/{intro.id}")
+    chamber.page.click(f"form[action='/introductions/{intro.id}/contact'] button[type=submit]")
+    chamber.page.wait_for_load_state()
+    chamber.shot("contact_revealed")
+    with served.live.session() as s:
+        phone = s.get_one(Talent, proposal.talent_id).phone
+        assert s.get_one(Introduction, intro.id).status == "connected"
+    if phone:
+        assert phone[-4:] in chamber.page.content()
+    chamber.goto(f"/introductions/{intro.id}")
+    chamber.page.select_option("#f-outcome", "hired")
+    chamber.page.click(f"form[action='/introductions/{intro.id}/outcome'] button[type=submit]")
+    chamber.page.wait_for_load_state()
+    chamber.shot("hired")
+    with served.live.session() as s:
+        assert s.get_one(Introduction, intro.id).outcome == "hired"
+        assert s.get_one(Demand, demand.id).hired_count == 1
+
+    # 8. the agency's dashboard shows what became of its talent
+    agency.goto("/introductions")
+    agency.shot("agency_dashboard")
+    assert agency.page.locator("text=" + ("已录用" if locale == "zh" else "Hired")).count() >= 1
+    for pages in (office, chamber, agency):
+        assert pages.errors == []
+        pages.close()

@@ -128,7 +128,13 @@ RULES: dict[str, str] = {
     "GET /duplicates/merges": LIST,
     "GET /duplicates/merges/{merge_id}": READ,
     "POST /duplicates/merges/{merge_id}/undo": WRITE,
-    # search
+    # search, and its exports
+    "GET /api/v1/search/talents/export": LIST,
+    "GET /api/v1/search/demands/export": LIST,
+    # erasing a talent's personal data
+    "POST /api/v1/talents/{talent_id}/erase": WRITE,
+    "GET /talents/{talent_id}/erase": READ,
+    "POST /talents/{talent_id}/erase": WRITE,
     "GET /api/v1/search/talents": LIST,
     "GET /api/v1/search/demands": LIST,
     "GET /search/talents": LIST,
