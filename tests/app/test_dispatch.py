@@ -181,7 +181,7 @@ def test_dispatch_by_rules_follows_the_editable_routing_rules(
     assert client.put("/api/v1/dispatch-rules", headers=admin, json=new).status_code == 200
     later = make_demand(db, e, title="出纳")
     r = client.post(
-        f"/api/v1/demands/{later.id}/dispatches/by-rules",
+        f"/api/v1/demands/{later.id}/dispatches/by-rules?lang=zh",
         headers=admin,
         json={"due_date": TOMORROW},
     )
