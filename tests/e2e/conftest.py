@@ -82,8 +82,13 @@ def served(live_factory: Any) -> Iterator[Served]:
 class Pages:
     """A browser page that records console errors and saves a screenshot of each step."""
 
-    def __init__(self, browser: Any, base: str, out: Path, name: str, locale: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(
+        self, browser: Any, base: str, out: Path, name: str, locale: str, *, inject: bool = False
+    ) -> None:
+        # inject=True lets the test add its own script (axe-core) despite the page's strict CSP.
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, bypass_csp=inject
+        )
         self.page = self.context.new_page()
         self.base = base
         self.out = out
