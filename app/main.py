@@ -144,6 +144,11 @@ def _install_issue6_routes(app: FastAPI) -> None:
 
     for module in (privacy_api, privacy_pages, dispatches_api, dispatches_pages):
         app.include_router(module.router)
+    from app.dashboards import api as dashboards_api
+    from app.dashboards import pages as dashboards_pages
+
+    for module in (dashboards_api, dashboards_pages):
+        app.include_router(module.router)
 
 
 def _install_routes(app: FastAPI) -> None:

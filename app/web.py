@@ -65,6 +65,7 @@ def _nav(request: Request) -> list[NavItem]:
     if viewer.is_office:
         items.append(("nav.matching", "/match-runs"))
         items.append(("nav.review", "/review"))  # issue 6
+        items.append(("nav.dashboards", "/dashboards"))  # issue 6
     items.append(("nav.introductions", "/introductions"))  # issue 6
     if viewer.is_office or viewer.is_agency:
         items.append(("nav.dispatches", "/dispatches"))  # issue 6

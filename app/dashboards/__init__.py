@@ -1,0 +1,1 @@
+"""The office's dashboards (issue 6)."""
