@@ -29,8 +29,12 @@ router = APIRouter(tags=["imports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Format = Literal["xlsx", "csv"]
 # What the file routes answer, for the OpenAPI document.
-XLSX_FILE = {200: {"content": {XLSX: {}}, "description": "An .xlsx workbook"}}
-EXPORT_FILE = {200: {"content": {XLSX: {}, "text/csv": {}}, "description": "An .xlsx or CSV file"}}
+XLSX_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {}}, "description": "An .xlsx workbook"}
+}
+EXPORT_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {}, "text/csv": {}}, "description": "An .xlsx or CSV file"}
+}
 
 
 def _id_key(request: Request) -> str:
