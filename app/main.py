@@ -146,8 +146,9 @@ def _install_issue6_routes(app: FastAPI) -> None:
         app.include_router(module.router)
     from app.dashboards import api as dashboards_api
     from app.dashboards import pages as dashboards_pages
+    from app.public import pages as public_pages
 
-    for module in (dashboards_api, dashboards_pages):
+    for module in (dashboards_api, dashboards_pages, public_pages):
         app.include_router(module.router)
 
 

@@ -28,15 +28,23 @@ def _check_matrix(arg: str, value: npt.ArrayLike) -> npt.NDArray[np.float32]:
     return out
 
 
+_SMALL_BLOCK = 4_000_000  # entries of a score block below which numpy selects the top k
+
+
 def _top_rows(block: npt.NDArray[np.float32], k: int) -> tuple[IntArray, npt.NDArray[np.float32]]:
     """Top-k of each row, best first, ties to the smaller column; -inf entries become -1."""
-    import torch
-
     n_rows, n_cols = block.shape
     kk = min(k, n_cols)
-    values_t, index_t = torch.topk(torch.from_numpy(block), kk, dim=1, sorted=False)
-    values = values_t.numpy()
-    index = index_t.numpy().astype(np.int64)
+    if block.size <= _SMALL_BLOCK:
+        # Small problems (a district, the service's own runs): numpy, without importing torch.
+        index = np.argpartition(-block, kk - 1, axis=1)[:, :kk].astype(np.int64)
+        values = np.take_along_axis(block, index, axis=1)
+    else:
+        import torch  # torch.topk is ~10x faster than argpartition on large blocks
+
+        values_t, index_t = torch.topk(torch.from_numpy(block), kk, dim=1, sorted=False)
+        values = values_t.numpy()
+        index = index_t.numpy().astype(np.int64)
     # torch does not promise which of equal values it keeps: where the k-th value is tied
     # with an unselected entry, choose the smallest columns among the tied ones.
     theta = values.min(axis=1)

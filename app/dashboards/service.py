@@ -479,8 +479,8 @@ def monthly_report(session: Session, viewer: Viewer, locale: str, month: str | N
     ):
         sheet = wb.create_sheet(t(f"dash.table.{table}")[:31])
         sheet.append([column_label(table, c, locale) for c in COLUMNS[table]])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        for head in sheet[1]:
+            head.font = Font(bold=True)
         for row in rows:
             sheet.append([cell(row[c]) for c in COLUMNS[table]])
     buf = io.BytesIO()

@@ -125,7 +125,7 @@ class Indexer:
     @property
     def encoder_loaded(self) -> bool:
         """False while the model is still loading (seconds after start-up)."""
-        return self._encoder is not None
+        return self._encoder is not None and bool(getattr(self._encoder, "model_loaded", True))
 
     def specs(self) -> tuple[IndexSpec, IndexSpec]:
         dims = int(getattr(self.encoder, "dim", 0) or getattr(self.encoder, "dimensions", 0))
@@ -281,7 +281,7 @@ class Indexer:
 
     def _run(self) -> None:
         try:  # load the model first, off the request path
-            _ = self.encoder
+            getattr(self.encoder, "model", None)
         except Exception:
             log.exception("search: the sentence encoder failed to load")
         delay = self._retry_s

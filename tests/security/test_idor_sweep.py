@@ -178,12 +178,40 @@ RULES: dict[str, str] = {
     "POST /introductions/{introduction_id}/consent": WRITE,
     "POST /introductions/{introduction_id}/contact": WRITE,
     "POST /introductions/{introduction_id}/outcome": WRITE,
+    # dispatch (issue 6, landed late): demand-targeted writes are swept; a dispatch itself has
+    # no object in the scene yet, so the {dispatch_id} routes are listed but not aimed
+    "POST /api/v1/demands/{demand_id}/dispatches": WRITE,
+    "POST /api/v1/demands/{demand_id}/dispatches/by-rules": WRITE,
+    "GET /api/v1/dispatches": LIST,
+    "POST /api/v1/dispatches/{dispatch_id}/nominations": WRITE,
+    "GET /api/v1/dispatch-rules": LIST,
+    "PUT /api/v1/dispatch-rules": OWN,
+    "POST /api/v1/dispatches/sweep": OWN,
+    "GET /dispatches": LIST,
+    "POST /dispatches": OWN,
+    "POST /dispatches/{dispatch_id}/nominations": WRITE,
+    "GET /dispatches/rules": LIST,
+    "POST /dispatches/rules": OWN,
+    # dashboards
+    "GET /api/v1/dashboards": LIST,
+    "GET /api/v1/dashboards/monthly.xlsx": LIST,
+    "GET /dashboards": LIST,
+    # the public page (issue 6): no login, open demands only, never contact data
+    "GET /public/demands": PUBLIC,
+    "POST /public/demands/{demand_id}/interest": PUBLIC,
     "GET /api/v1/notifications": LIST,
     "POST /api/v1/notifications/{notification_id}/read": WRITE,
     "POST /api/v1/notifications/read-all": OWN,
     "GET /notifications": LIST,
     "POST /notifications/{notification_id}/open": WRITE,
     "POST /notifications/read-all": OWN,
+    # dashboards (issue 6): office only
+    "GET /api/v1/dashboards": LIST,
+    "GET /api/v1/dashboards/monthly.xlsx": LIST,
+    "GET /dashboards": LIST,
+    # the public page (issue 6): no login, open demands only, never contact data
+    "GET /public/demands": PUBLIC,
+    "POST /public/demands/{demand_id}/interest": PUBLIC,
 }
 
 CSRF_REFUSED = translate("error.csrf_failed", "zh")

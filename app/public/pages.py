@@ -1,0 +1,99 @@
+"""/public/demands: open demands without login, searchable, with an interest form per demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.accounts.deps import CheckedForm
+from app.db import SessionDep
+from app.errors import FieldErrors, TooManyAttempts, render_field_errors
+from app.i18n import locale_of
+from app.models.enums import Education
+from app.public import service
+from app.security import LoginThrottle
+from app.web import Pager, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+#: Interest registrations per client address per hour.
+MAX_PER_HOUR = 5
+
+
+def _secret(request: Request) -> str:
+    return str(request.app.state.settings.secret_key.get_secret_value())
+
+
+def throttle(request: Request) -> LoginThrottle:
+    state = request.app.state
+    if getattr(state, "public_throttle", None) is None:
+        state.public_throttle = LoginThrottle(MAX_PER_HOUR, 3600)
+    return state.public_throttle  # type: ignore[no-any-return]
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    demand_id: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    q = (request.query_params.get("q") or "").strip()[:100]
+    raw = request.query_params.get("offset", "")
+    offset = min(int(raw), 100_000) if raw.isdigit() and len(raw) < 7 else 0
+    demands, total = service.open_demands(session, q or None, limit=PAGE_SIZE, offset=offset)
+    return render(
+        request,
+        "public/demands.html",
+        {
+            "demands": demands,
+            "q": q,
+            "pager": Pager(total, PAGE_SIZE, offset),
+            "stamp": service.form_stamp(_secret(request)),
+            "errors": errors or {},
+            "values": values or {},
+            "error_demand": demand_id,
+            "educations": list(Education),
+            "consent_text": service.CONSENT_TEXT,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/public/demands")
+def public_demands(request: Request, session: SessionDep) -> Response:
+    return _page(request, session)
+
+
+@router.post("/public/demands/{demand_id}/interest")
+def register_interest(
+    request: Request, demand_id: int, session: SessionDep, form: CheckedForm
+) -> Response:
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    locale = locale_of(request)
+    key = f"public:{request.client.host if request.client else '-'}"
+    wait = throttle(request).retry_after_s(key)
+    if wait:
+        raise TooManyAttempts(retry_after_s=wait)
+    if values.get("website"):  # the honeypot: people never see it, bots fill it
+        return redirect("/public/demands")
+    if not service.stamp_ok(_secret(request), values.get("stamp", "")):
+        errors = {"form": render_field_errors(
+            [{"field": "form", "code": "public_form_too_fast", "params": {}}], locale
+        )[0]["message"]}  # fmt: skip
+        return _page(request, session, errors=errors, values=values, demand_id=demand_id,
+                     status_code=422)  # fmt: skip
+    try:
+        service.register_interest(session, demand_id, values)
+    except FieldErrors as exc:  # raised before anything is written
+        errors = {e["field"]: e["message"] for e in render_field_errors(exc.errors, locale)}
+        return _page(request, session, errors=errors, values=values, demand_id=demand_id,
+                     status_code=422)  # fmt: skip
+    throttle(request).failed(key)  # every registration counts against the address
+    session.commit()
+    flash(request, "public.thanks")
+    return redirect("/public/demands")

@@ -1,0 +1,152 @@
+"""Open demands for everyone, and interest registered by the public as a draft talent.
+
+A registration creates a `Talent` with status `inactive` (the draft marker: it is in no match
+run until 人社局 checks and activates it) owned by 人社局 (`OrgKind.hrss_bureau`), and a
+`PublicInterest` row (status `new`) with the consent text shown and its time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from typing import Any
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.db import paginate, utcnow
+from app.errors import AppError, FieldErrors, NotFound
+from app.models import Demand, Organization, PublicInterest, Talent
+from app.models.enums import DemandStatus, Education, OrgKind, TalentStatus
+
+#: A form submitted sooner than this after it was shown is treated as a bot.
+MIN_SECONDS = 3
+#: A form older than this has expired.
+MAX_AGE_S = 24 * 3600
+CONSENT_TEXT = (
+    "本人同意人才超市及人社局使用所填信息与我联系并用于岗位匹配 / "
+    "I agree that the talent supermarket and the HRSS bureau use these details to contact me "
+    "and to match me with jobs"
+)
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class NoIntakeAgency(AppError):
+    status, code = 409, "public_intake_missing"
+
+
+def open_demands(
+    session: Session, q: str | None, *, limit: int, offset: int
+) -> tuple[list[Demand], int]:
+    stmt = select(Demand).where(Demand.status == DemandStatus.open.value)
+    if q:
+        like = "%" + q.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        stmt = stmt.where(or_(Demand.title.ilike(like), Demand.description.ilike(like)))
+    return paginate(session, stmt.order_by(Demand.id.desc()), limit=limit, offset=offset)
+
+
+def _signer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="public-form")
+
+
+def form_stamp(secret: str, at: float | None = None) -> str:
+    """A signed timestamp put in the form when it is shown."""
+    return str(_signer(secret).dumps(int(at if at is not None else time.time())))
+
+
+def stamp_ok(secret: str, stamp: str) -> bool:
+    """True when the form was shown between MIN_SECONDS and MAX_AGE_S ago."""
+    try:
+        shown = _signer(secret).loads(stamp, max_age=MAX_AGE_S)
+    except (BadSignature, SignatureExpired):
+        return False
+    return isinstance(shown, int) and time.time() - shown >= MIN_SECONDS
+
+
+def register_interest(session: Session, demand_id: int, form: dict[str, str]) -> PublicInterest:
+    """Validate the form and create the draft talent and the interest row; FieldErrors."""
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.status != DemandStatus.open.value:
+        raise NotFound()
+    errors: list[dict[str, Any]] = []
+
+    def need(name: str, max_len: int) -> str:
+        value = form.get(name, "").strip()
+        if not value:
+            errors.append({"field": name, "code": "missing", "params": {}})
+        elif len(value) > max_len:
+            errors.append(
+                {"field": name, "code": "string_too_long", "params": {"max_length": max_len}}
+            )
+        return value
+
+    name = need("name", 100)
+    phone = need("phone", 30)
+    if phone and not _PHONE.match(phone):
+        errors.append({"field": "phone", "code": "phone_invalid", "params": {}})
+    email = form.get("email", "").strip()
+    if email and (len(email) > 254 or not _EMAIL.match(email)):
+        errors.append({"field": "email", "code": "email_invalid", "params": {}})
+    education = form.get("education", "").strip() or None
+    if education is not None and education not in {e.value for e in Education}:
+        errors.append({"field": "education", "code": "enum", "params": {}})
+    major = form.get("major", "").strip()[:100] or None
+    summary = form.get("summary", "").strip()
+    if len(summary) > 2000:
+        errors.append(
+            {"field": "summary", "code": "string_too_long", "params": {"max_length": 2000}}
+        )
+    if form.get("consent") != "yes":
+        errors.append({"field": "consent", "code": "public_consent_required", "params": {}})
+    if errors:
+        raise FieldErrors(errors)
+    hrss = session.scalar(
+        select(Organization).where(Organization.kind == OrgKind.hrss_bureau.value)
+    )
+    if hrss is None:
+        raise NoIntakeAgency()
+    now = utcnow()
+    talent = Talent(
+        organization_id=hrss.id,
+        name=name,
+        phone=phone,
+        email=email or None,
+        education=education,
+        major=major,
+        summary=summary,
+        consent_date=now.date(),
+        consent_scope="public_interest",
+        status=TalentStatus.inactive.value,
+    )
+    session.add(talent)
+    session.flush()
+    interest = PublicInterest(
+        demand_id=demand.id,
+        talent_id=talent.id,
+        organization_id=hrss.id,
+        consent_text=CONSENT_TEXT,
+        consent_at=now,
+    )
+    session.add(interest)
+    session.flush()
+    return interest
+
+
+def queue_size(session: Session, organization_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(PublicInterest)
+            .where(
+                PublicInterest.organization_id == organization_id, PublicInterest.status == "new"
+            )
+        )
+        or 0
+    )
+
+
+def today() -> dt.date:
+    return utcnow().date()

@@ -1,0 +1,125 @@
+"""Issue 6: the public page: open demands without login, search, and interest registration as
+a draft talent in 人社局's queue, with consent, rate limit and spam protection."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import PublicInterest, Talent
+from app.models.enums import OrgKind
+from app.public import service
+from tests.app.helpers import csrf_from
+from tests.factories import World, make_world
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    return make_world(db)
+
+
+def _stamp(app: Any, seconds_ago: float = 10) -> str:
+    return service.form_stamp(
+        app.state.settings.secret_key.get_secret_value(), time.time() - seconds_ago
+    )
+
+
+def _post(client: Any, app: Any, demand_id: int, **over: Any) -> Any:
+    page = client.get("/public/demands")
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "stamp": _stamp(app),
+        "website": "",
+        "name": "赵磊",
+        "phone": "13900001111",
+        "email": "zhaolei@example.com",
+        "education": "bachelor",
+        "major": "软件工程",
+        "summary": "五年 Python 开发经验",
+        "consent": "yes",
+    }
+    data.update(over)
+    return client.post(f"/public/demands/{demand_id}/interest", data=data, follow_redirects=False)
+
+
+def _count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(PublicInterest)) or 0
+
+
+def test_lists_open_demands_without_login_and_no_contact_data(client: Any, world: World) -> None:
+    page = client.get("/public/demands")
+    assert page.status_code == 200
+    assert "Python后端开发工程师" in page.text and "农业数据分析师" in page.text
+    assert "草稿需求" not in page.text  # drafts are not public
+    ent = world.enterprises["general"]
+    assert ent.name in page.text and ent.district in page.text
+    assert ent.contact_phone not in page.text and ent.contact_name not in page.text
+    found = client.get("/public/demands?q=农业")
+    assert "农业数据分析师" in found.text and "Python后端开发工程师" not in found.text
+    assert "Open positions" in client.get("/public/demands?lang=en").text
+    assert 'href="/public/demands"' in client.get("/login").text
+
+
+def test_interest_becomes_a_draft_talent_in_hrss_queue(
+    app: Any, client: Any, db: Session, world: World
+) -> None:
+    demand = world.demands["general"]
+    r = _post(client, app, demand.id)
+    assert r.status_code == 303, r.text
+    interest = db.scalars(select(PublicInterest)).one()
+    talent = db.get_one(Talent, interest.talent_id)
+    hrss = world.orgs[OrgKind.hrss_bureau]
+    assert (interest.demand_id, interest.organization_id, interest.status) == (
+        demand.id,
+        hrss.id,
+        "new",
+    )
+    assert interest.consent_text == service.CONSENT_TEXT and interest.consent_at is not None
+    assert (talent.status, talent.organization_id, talent.name) == ("inactive", hrss.id, "赵磊")
+    assert talent.consent_date is not None and talent.consent_scope == "public_interest"
+    assert "人社局将与您联系" in client.get("/public/demands").text
+
+
+@pytest.mark.parametrize(
+    ("over", "field", "en"),
+    [
+        ({"consent": ""}, "consent", "Tick the consent box"),
+        ({"name": ""}, "name", "required"),
+        ({"phone": "abc"}, "phone", ""),
+        ({"email": "not-mail"}, "email", "Invalid e-mail"),
+    ],
+)
+def test_field_errors_in_both_languages(
+    app: Any, client: Any, db: Session, world: World, over: dict[str, str], field: str, en: str
+) -> None:
+    r = _post(client, app, world.demands["general"].id, **over)
+    assert r.status_code == 422
+    assert f'id="f-{world.demands["general"].id}-{field}"' in r.text or field == "consent"
+    assert 'class="error"' in r.text
+    client.cookies.set("lang", "en")
+    r = _post(client, app, world.demands["general"].id, **over)
+    assert r.status_code == 422 and en in r.text
+    assert _count(db) == 0
+
+
+def test_spam_protection(app: Any, client: Any, db: Session, world: World) -> None:
+    d = world.demands["general"].id
+    assert _post(client, app, d, website="http://spam").status_code == 303  # honeypot: dropped
+    assert _post(client, app, d, stamp=_stamp(app, seconds_ago=0)).status_code == 422  # too fast
+    assert _post(client, app, d, stamp="forged").status_code == 422
+    assert _post(client, app, d, csrf_token="forged").status_code == 403
+    assert _post(client, app, world.demands["youth_draft"].id).status_code == 404
+    assert _count(db) == 0
+
+
+def test_rate_limited_per_address(app: Any, client: Any, db: Session, world: World) -> None:
+    d = world.demands["general"].id
+    for _ in range(5):
+        assert _post(client, app, d).status_code == 303
+    r = _post(client, app, d)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert _count(db) == 5
