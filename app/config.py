@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     meili_api_key: SecretStr | None = None
     embedding_model: str = "default"
     job_queue: Literal["inprocess", "procrastinate"] = "inprocess"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "talent-supermarket@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    public_url: str = "http://127.0.0.1:8000"
     default_locale: Literal["zh", "en"] = "zh"
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     token_max_age_s: int = Field(default=8 * 3600, ge=60)

@@ -109,6 +109,11 @@ def get_session(request: Request) -> Iterator[Session]:
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     session = request.app.state.session_factory()
+    if request.method in ("GET", "HEAD") and session.get_bind().dialect.name == "sqlite":
+        # Reads take no write lock (see make_engine): with IMMEDIATE everywhere, every page
+        # and search held SQLite's one write lock for its whole request, and under 50 users
+        # the waiters starved past the busy timeout ("database is locked").
+        session.connection(execution_options={"sqlite_deferred": True})
     try:
         yield session
     finally:

@@ -21,6 +21,7 @@ from app.db import make_engine, make_session_factory
 from app.embedding import service_encoder
 from app.errors import install_error_handlers
 from app.matchruns.jobs import make_job_runner
+from app.notifications.mail import install_mail_hook
 from app.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 from app.searching.indexer import Indexer, install_outbox_hook, make_search_backend
 from app.security import LoginThrottle, TokenSigner
@@ -44,6 +45,7 @@ def create_app(
     engine = engine or make_engine(settings.database_url)
     install_audit_hook()
     install_outbox_hook()
+    install_mail_hook()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,7 +77,9 @@ def create_app(
         lambda: service_encoder(settings),
         lambda: app.state.session_factory(),
     )
-    app.state.session_factory = make_session_factory(engine, info={"indexer": app.state.indexer})
+    app.state.session_factory = make_session_factory(
+        engine, info={"indexer": app.state.indexer, "settings": settings}
+    )
     app.state.jobs = make_job_runner(settings, app.state.session_factory, autostart=background)
     app.state.tokens = TokenSigner(settings.secret_key.get_secret_value(), settings.token_max_age_s)
     app.state.login_throttle = LoginThrottle(settings.login_max_attempts, settings.login_window_s)

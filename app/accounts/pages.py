@@ -197,6 +197,7 @@ def _user_fields(session: Session, viewer: Viewer) -> list[FormField]:
     return [
         FormField("username", required=True, max_length=50, autocomplete="off"),
         FormField("display_name", required=True, max_length=100),
+        FormField("email", max_length=254, autocomplete="off", attrs={"inputmode": "email"}),
         FormField(
             "password", "password", required=True, max_length=200, autocomplete="new-password"
         ),

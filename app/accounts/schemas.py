@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from app.fieldtypes import Text100
+from app.fieldtypes import OptEmail, Text100
 from app.models.enums import Role
 
 Username = Annotated[
@@ -30,6 +30,7 @@ class UserCreate(BaseModel):
     username: Username
     password: Password
     display_name: Text100
+    email: OptEmail = None
     role: Role
     organization_id: int
     enterprise_id: int | None = None
@@ -39,6 +40,7 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: Text100 | None = None
+    email: OptEmail = None
     password: Password | None = None
     is_active: bool | None = None
 
@@ -49,6 +51,7 @@ class UserRead(BaseModel):
     id: int
     username: str
     display_name: str
+    email: str | None = None
     role: Role
     organization_id: int
     enterprise_id: int | None

@@ -50,6 +50,7 @@ def create_user(session: Session, data: UserCreate) -> User:
         username=data.username,
         password_hash=hash_password(data.password),
         display_name=data.display_name,
+        email=data.email,
         role=data.role.value,
         organization_id=data.organization_id,
         enterprise_id=data.enterprise_id,
@@ -92,6 +93,8 @@ def update_user(session: Session, viewer: Viewer, user_id: int, data: UserUpdate
     user = get_user(session, viewer, user_id)
     if data.display_name is not None:
         user.display_name = data.display_name
+    if "email" in data.model_fields_set:
+        user.email = data.email
     if data.password is not None:
         user.password_hash = hash_password(data.password)
         user.auth_version += 1

@@ -18,6 +18,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(50), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))  # notifications by e-mail (SMTP)
     role: Mapped[str] = mapped_column(String(20))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(

@@ -63,10 +63,29 @@ def notify(
     exclude: int | None = None,
     **params: Any,
 ) -> None:
-    """Queue one notification per recipient (the actor does not notify themselves)."""
-    for user_id in sorted(set(user_ids)):
-        if user_id != exclude:
-            session.add(Notification(user_id=user_id, kind=kind, params=params, link=link))
+    """Queue one notification per recipient (the actor does not notify themselves), and an
+    e-mail copy to recipients with an address when SMTP is configured."""
+    recipients = [u for u in sorted(set(user_ids)) if u != exclude]
+    for user_id in recipients:
+        session.add(Notification(user_id=user_id, kind=kind, params=params, link=link))
+    settings = session.info.get("settings")
+    if recipients and settings is not None and settings.smtp_host:
+        from app.i18n import translate
+        from app.notifications.mail import queue_mail
+
+        rows = session.execute(
+            select(User.email).where(User.id.in_(recipients), User.email.is_not(None))
+        ).all()
+        subject = translate(f"notify.{kind}", "zh", **params)
+        body = "\n\n".join(
+            [
+                subject,
+                translate(f"notify.{kind}", "en", **params),
+                f"{settings.public_url.rstrip('/')}{link}" if link else settings.public_url,
+            ]
+        )
+        for (email,) in rows:
+            queue_mail(session, email, f"人才超市 Talent Supermarket: {subject}", body)
 
 
 def unread_count(session: Session, viewer: Viewer) -> int:

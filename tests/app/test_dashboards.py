@@ -60,30 +60,86 @@ def world(db: Session) -> World:
         (run2, general, w.talents["kejiju"]),
         (run2, general2, w.talents["renshe"]),  # renshe has no code: fits group 6 by this
     ):
-        db.add(Suggestion(match_run_id=run.id, demand_id=demand.id, talent_id=talent.id,
-                          rank=1, score=0.8, confidence=0.9))  # fmt: skip
-    d1 = Dispatch(demand_id=general.id, organization_id=kejiju.id, due_date=dt.date(2026, 3, 9),
-                  status="answered", created_at=at(3, 1), first_nomination_at=at(3, 1, 10))  # fmt: skip
-    d2 = Dispatch(demand_id=general2.id, organization_id=kejiju.id, due_date=dt.date(2026, 3, 9),
-                  status="answered", created_at=at(3, 2), first_nomination_at=at(3, 2, 20))  # fmt: skip
-    d3 = Dispatch(demand_id=youth.id, organization_id=renshe.id, due_date=dt.date(2026, 4, 1),
-                  status="open", created_at=at(3, 20))  # fmt: skip
+        db.add(
+            Suggestion(
+                match_run_id=run.id,
+                demand_id=demand.id,
+                talent_id=talent.id,
+                rank=1,
+                score=0.8,
+                confidence=0.9,
+            )
+        )
+    d1 = Dispatch(
+        demand_id=general.id,
+        organization_id=kejiju.id,
+        due_date=dt.date(2026, 3, 9),
+        status="answered",
+        created_at=at(3, 1),
+        first_nomination_at=at(3, 1, 10),
+    )
+    d2 = Dispatch(
+        demand_id=general2.id,
+        organization_id=kejiju.id,
+        due_date=dt.date(2026, 3, 9),
+        status="answered",
+        created_at=at(3, 2),
+        first_nomination_at=at(3, 2, 20),
+    )
+    d3 = Dispatch(
+        demand_id=youth.id,
+        organization_id=renshe.id,
+        due_date=dt.date(2026, 4, 1),
+        status="open",
+        created_at=at(3, 20),
+    )
     db.add_all([d1, d2, d3])
     db.flush()
     for d in (d1, d2):
-        db.add(Nomination(dispatch_id=d.id, demand_id=d.demand_id, organization_id=kejiju.id,
-                          talent_id=w.talents["kejiju"].id, created_at=d.first_nomination_at))  # fmt: skip
-    db.add(Introduction(demand_id=general.id, talent_id=w.talents["kejiju"].id,
-                        enterprise_id=general.enterprise_id, agency_id=kejiju.id, status="connected",
-                        outcome="hired", outcome_at=at(3, 3), created_at=at(3, 2)))  # fmt: skip
-    db.add(Introduction(demand_id=general2.id, talent_id=w.talents["renshe"].id,
-                        enterprise_id=general2.enterprise_id, agency_id=renshe.id))  # fmt: skip
+        db.add(
+            Nomination(
+                dispatch_id=d.id,
+                demand_id=d.demand_id,
+                organization_id=kejiju.id,
+                talent_id=w.talents["kejiju"].id,
+                created_at=d.first_nomination_at,
+            )
+        )
+    db.add(
+        Introduction(
+            demand_id=general.id,
+            talent_id=w.talents["kejiju"].id,
+            enterprise_id=general.enterprise_id,
+            agency_id=kejiju.id,
+            status="connected",
+            outcome="hired",
+            outcome_at=at(3, 3),
+            created_at=at(3, 2),
+        )
+    )
+    db.add(
+        Introduction(
+            demand_id=general2.id,
+            talent_id=w.talents["renshe"].id,
+            enterprise_id=general2.enterprise_id,
+            agency_id=renshe.id,
+        )
+    )
     erasure = TalentErasure(organization_id=renshe.id, counts={})
     db.add(erasure)
     db.flush()
-    db.add(AnonymousOutcome(erasure_id=erasure.id, agency_id=renshe.id, demand_id=general.id,
-                            enterprise_id=general.enterprise_id, status="connected",
-                            outcome="hired", introduced_at=at(3, 2), outcome_at=at(3, 5)))  # fmt: skip
+    db.add(
+        AnonymousOutcome(
+            erasure_id=erasure.id,
+            agency_id=renshe.id,
+            demand_id=general.id,
+            enterprise_id=general.enterprise_id,
+            status="connected",
+            outcome="hired",
+            introduced_at=at(3, 2),
+            outcome_at=at(3, 5),
+        )
+    )
     db.flush()
     return w
 
@@ -97,8 +153,10 @@ def test_figures_match_the_constructed_world(app: Any, client: Any, world: World
     assert r.status_code == 200, r.text
     t = r.json()["tables"]
     group = _by(t["gap_group"], "group")
-    assert {k: (v["open_demands"], v["open_headcount"], v["fit_talents"], v["gap"])
-            for k, v in group.items()} == {"2": (1, 3, 1, 2), "6": (1, 2, 1, 1)}  # fmt: skip
+    assert {
+        k: (v["open_demands"], v["open_headcount"], v["fit_talents"], v["gap"])
+        for k, v in group.items()
+    } == {"2": (1, 3, 1, 2), "6": (1, 2, 1, 1)}
     assert group["2"]["name"] == "Professionals"
     industry = _by(t["gap_industry"], "industry")
     assert {k: (v["open_headcount"], v["fit_talents"]) for k, v in industry.items()} == {
@@ -115,12 +173,21 @@ def test_figures_match_the_constructed_world(app: Any, client: Any, world: World
     assert world.demands["youth_draft"].id not in demands
     agencies = _by(t["agencies"], "agency")
     kejiju = agencies["Science and Technology Bureau"]
-    assert (kejiju["dispatches"], kejiju["nominations"], kejiju["approvals"], kejiju["hires"],
-            kejiju["median_response_hours"], kejiju["overdue"]) == (2, 2, 1, 1, 15.0, 0)  # fmt: skip
+    assert (
+        kejiju["dispatches"],
+        kejiju["nominations"],
+        kejiju["approvals"],
+        kejiju["hires"],
+        kejiju["median_response_hours"],
+        kejiju["overdue"],
+    ) == (2, 2, 1, 1, 15.0, 0)
     renshe = agencies["Human Resources and Social Security Bureau"]
     assert (renshe["dispatches"], renshe["approvals"], renshe["hires"], renshe["overdue"]) == (
-        1, 2, 1, 1,
-    )  # fmt: skip
+        1,
+        2,
+        1,
+        1,
+    )
     assert renshe["median_response_hours"] is None
     chambers = _by(t["chambers"], "chamber")
     assert chambers["General Chamber of Commerce"] == {
@@ -134,8 +201,11 @@ def test_figures_match_the_constructed_world(app: Any, client: Any, world: World
 @pytest.mark.parametrize("who", ["chamber", "enterprise", "kejiju"])
 def test_only_office_staff_see_dashboards(app: Any, client: Any, world: World, who: str) -> None:
     h = bearer(app, world.users[who])
-    for url in ("/api/v1/dashboards", "/api/v1/dashboards/monthly.xlsx?month=2026-03",
-                "/api/v1/dashboards?format=csv&table=agencies"):  # fmt: skip
+    for url in (
+        "/api/v1/dashboards",
+        "/api/v1/dashboards/monthly.xlsx?month=2026-03",
+        "/api/v1/dashboards?format=csv&table=agencies",
+    ):
         r = client.get(url, headers=h)
         assert (r.status_code, r.json()["code"]) == (403, "forbidden")
     assert client.get("/api/v1/dashboards").status_code == 401
@@ -152,9 +222,11 @@ def test_csv_export_of_each_table(app: Any, client: Any, world: World) -> None:
     assert kejiju[1:] == ["2", "2", "1", "1", "15.0", "0"]
     for table in ("gap_group", "gap_industry", "demands", "chambers"):
         r = client.get(f"/api/v1/dashboards?format=csv&table={table}&lang=en", headers=h)
-        assert r.status_code == 200 and len(r.content.decode("utf-8-sig").splitlines()) > 1
+        assert r.status_code == 200
+        assert len(r.content.decode("utf-8-sig").splitlines()) > 1
     bad = client.get("/api/v1/dashboards?format=csv&table=nope", headers=h)
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "table"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "table"
     missing = client.get("/api/v1/dashboards?format=csv&lang=en", headers=h)
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["message"] == "This field is required"
@@ -167,8 +239,14 @@ def test_monthly_excel_report(app: Any, client: Any, world: World) -> None:
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames[0] == "汇总"
     summary = {row[0]: row[1] for row in wb["汇总"].iter_rows(min_row=2, values_only=True)}
-    assert summary == {"新发布需求": 1, "已满足需求": 1, "派单": 3, "机构推荐": 2,
-                       "审核通过（对接）": 2, "录用": 2}  # fmt: skip
+    assert summary == {
+        "新发布需求": 1,
+        "已满足需求": 1,
+        "派单": 3,
+        "机构推荐": 2,
+        "审核通过（对接）": 2,
+        "录用": 2,
+    }
     april = client.get("/api/v1/dashboards/monthly.xlsx?month=2026-04&lang=en", headers=h)
     sheet = load_workbook(io.BytesIO(april.content))["Summary"]
     assert {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}["Hires"] == 0
@@ -185,11 +263,13 @@ def test_dashboard_page_draws_svg_charts_without_inline_styles(client: Any, worl
     soup = BeautifulSoup(page.text, "html.parser")
     assert len(soup.select("figure.chart svg")) == 2
     assert soup.select("svg rect.bar")
-    assert not soup.select("[style]") and not soup.select("script:not([src])")
+    assert not soup.select("[style]")
+    assert not soup.select("script:not([src])")
     assert soup.select_one('a[href="/dashboards"]') is not None  # the nav item
     assert 'href="/dashboards?format=csv&amp;table=agencies"' in page.text
     r = client.get("/dashboards?format=csv&table=chambers&lang=en")
-    assert r.status_code == 200 and r.content.decode("utf-8-sig").startswith("Chamber,")
+    assert r.status_code == 200
+    assert r.content.decode("utf-8-sig").startswith("Chamber,")
     assert client.get("/dashboards?format=csv&table=x").status_code == 422
     assert "Dashboards" in client.get("/dashboards?lang=en").text
 

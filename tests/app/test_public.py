@@ -53,13 +53,17 @@ def _count(db: Session) -> int:
 def test_lists_open_demands_without_login_and_no_contact_data(client: Any, world: World) -> None:
     page = client.get("/public/demands")
     assert page.status_code == 200
-    assert "Python后端开发工程师" in page.text and "农业数据分析师" in page.text
+    assert "Python后端开发工程师" in page.text
+    assert "农业数据分析师" in page.text
     assert "草稿需求" not in page.text  # drafts are not public
     ent = world.enterprises["general"]
-    assert ent.name in page.text and ent.district in page.text
-    assert ent.contact_phone not in page.text and ent.contact_name not in page.text
+    assert ent.name in page.text
+    assert ent.district in page.text
+    assert ent.contact_phone not in page.text
+    assert ent.contact_name not in page.text
     found = client.get("/public/demands?q=农业")
-    assert "农业数据分析师" in found.text and "Python后端开发工程师" not in found.text
+    assert "农业数据分析师" in found.text
+    assert "Python后端开发工程师" not in found.text
     assert "Open positions" in client.get("/public/demands?lang=en").text
     assert 'href="/public/demands"' in client.get("/login").text
 
@@ -78,9 +82,11 @@ def test_interest_becomes_a_draft_talent_in_hrss_queue(
         hrss.id,
         "new",
     )
-    assert interest.consent_text == service.CONSENT_TEXT and interest.consent_at is not None
+    assert interest.consent_text == service.CONSENT_TEXT
+    assert interest.consent_at is not None
     assert (talent.status, talent.organization_id, talent.name) == ("inactive", hrss.id, "赵磊")
-    assert talent.consent_date is not None and talent.consent_scope == "public_interest"
+    assert talent.consent_date is not None
+    assert talent.consent_scope == "public_interest"
     assert "人社局将与您联系" in client.get("/public/demands").text
 
 
@@ -102,7 +108,8 @@ def test_field_errors_in_both_languages(
     assert 'class="error"' in r.text
     client.cookies.set("lang", "en")
     r = _post(client, app, world.demands["general"].id, **over)
-    assert r.status_code == 422 and en in r.text
+    assert r.status_code == 422
+    assert en in r.text
     assert _count(db) == 0
 
 
@@ -121,5 +128,6 @@ def test_rate_limited_per_address(app: Any, client: Any, db: Session, world: Wor
     for _ in range(5):
         assert _post(client, app, d).status_code == 303
     r = _post(client, app, d)
-    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) > 0
     assert _count(db) == 5
