@@ -29,10 +29,11 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
-test: $(TEST_STAMP) ## install test extras, then lint, import contracts and the whole suite
+test: $(TEST_STAMP) ## install test extras, then lint, import contracts, mypy and the whole suite
 	@if [ -x scripts/meili_install.sh ]; then scripts/meili_install.sh; fi
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy app matching search
 	$(BIN)/python -m pytest tests matching search $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP) ## ruff and the import-linter contracts

@@ -21,8 +21,8 @@ from app.db import make_engine, make_session_factory
 from app.embedding import service_encoder
 from app.errors import install_error_handlers
 from app.matchruns.jobs import make_job_runner
-from app.notifications.mail import install_mail_hook
 from app.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
+from app.notifications.mail import install_mail_hook
 from app.searching.indexer import Indexer, install_outbox_hook, make_search_backend
 from app.security import LoginThrottle, TokenSigner
 

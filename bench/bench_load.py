@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -394,7 +395,13 @@ def main() -> None:
     results: dict[str, dict[str, Any]] = {}
     for backend in args.backends.split(","):
         log(f"== {backend}")
-        results[backend] = run_backend(backend.strip(), args)
+        try:
+            results[backend] = run_backend(backend.strip(), args)
+        except (OSError, SystemExit, psycopg.OperationalError) as exc:  # no server or binary
+            if backend.strip() != "postgresql":
+                raise
+            log(f"postgresql run skipped: {exc} (BENCH_PG_URL={PG_URL})")
+            continue
         res = results[backend]
         print(json.dumps(res, ensure_ascii=False, indent=1))
     print()

@@ -85,7 +85,8 @@ def notify(
             ]
         )
         for (email,) in rows:
-            queue_mail(session, email, f"人才超市 Talent Supermarket: {subject}", body)
+            if email:
+                queue_mail(session, email, f"人才超市 Talent Supermarket: {subject}", body)
 
 
 def unread_count(session: Session, viewer: Viewer) -> int:

@@ -28,9 +28,12 @@ PAGES = {
         "/introductions",
         "/imports",
         "/duplicates",
+        "/dispatches",
+        "/dashboards",
+        "/notifications",
     ],
     "chamber": ["/", "/enterprises/new", "/demands/new", "/search/demands?q=工程师"],
-    "kejiju": ["/", "/talents", "/search/talents?q=Python", "/imports"],
+    "kejiju": ["/", "/talents", "/search/talents?q=Python", "/imports", "/dispatches"],
 }
 
 

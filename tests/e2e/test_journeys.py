@@ -9,7 +9,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.models import Demand, Enterprise, Introduction, MatchRun, Suggestion, Talent
+from app.models import (
+    Demand,
+    Dispatch,
+    Enterprise,
+    Introduction,
+    MatchRun,
+    Nomination,
+    Suggestion,
+    Talent,
+)
 from tests.e2e.conftest import Pages
 from tests.factories import PASSWORD, credit_code, make_talent, make_world
 
@@ -103,9 +112,33 @@ def test_post_demand_add_talent_run_matching_and_search(
     assert agency.errors == []
     agency.close()
 
-    # 3. the office runs matching, watches it finish and reads the ranked, explained list
+    # 3. the office dispatches the demand to 科技局, which nominates its new talent;
+    #    then the office runs matching, watches it finish and reads the ranked, explained list
     office = Pages(browser, base, out, "office", locale)
-    office.login(w.users["reviewer"].username, PASSWORD)
+    office.login(w.users["admin"].username, PASSWORD)
+    office.goto("/dispatches")
+    office.page.select_option("select[name=demand_id]", str(demand.id))
+    office.page.select_option(
+        "select[name=organization_id]", str(w.users["kejiju"].organization_id)
+    )
+    office.page.fill("input[name=due_date]", "2027-01-31")
+    office.shot("dispatch")
+    office.page.click("button[name=action][value=manual]")
+    office.page.wait_for_load_state()
+    with served.live.session() as s:
+        dispatch = s.scalar(select(Dispatch).where(Dispatch.demand_id == demand.id))
+        assert dispatch is not None
+    agency = Pages(browser, base, out, "agency_board", locale)
+    agency.login(w.users["kejiju"].username, PASSWORD)
+    agency.goto("/dispatches")
+    agency.page.select_option(f"#nominate-{dispatch.id}", [str(talent.id)])
+    agency.shot("task_board")
+    agency.page.click(f"form[action='/dispatches/{dispatch.id}/nominations'] button[type=submit]")
+    agency.page.wait_for_load_state()
+    with served.live.session() as s:
+        assert s.scalar(select(Nomination).where(Nomination.talent_id == talent.id)) is not None
+    assert agency.errors == []
+    agency.close()
     office.goto("/match-runs")
     office.shot("runs")
     office.page.click("form[action='/match-runs'] button[type=submit]")
@@ -184,10 +217,13 @@ def test_post_demand_add_talent_run_matching_and_search(
         assert s.get_one(Introduction, intro.id).outcome == "hired"
         assert s.get_one(Demand, demand.id).hired_count == 1
 
-    # 8. the agency's dashboard shows what became of its talent
+    # 8. the agency's page shows what became of its talent; the office dashboards count it
     agency.goto("/introductions")
     agency.shot("agency_dashboard")
     assert agency.page.locator("text=" + ("已录用" if locale == "zh" else "Hired")).count() >= 1
+    office.goto("/dashboards")
+    office.shot("dashboards")
+    assert office.page.locator("svg").count() >= 1
     for pages in (office, chamber, agency):
         assert pages.errors == []
         pages.close()

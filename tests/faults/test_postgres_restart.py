@@ -10,6 +10,7 @@ fast'``.
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import subprocess
@@ -33,6 +34,7 @@ from tests.faults.service import (
 )
 
 pytestmark = pytest.mark.slow
+log = logging.getLogger(__name__)
 
 OUTAGE_S = 4.0
 MARK = "故障测试"
@@ -186,7 +188,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers_without_restar
             )
         missing = {i: n for i, n in load.acked.items() if stored.get(i) != n}
         unacked_writes = sum(1 for r in load.results if r["kind"] == "write" and r["status"] != 201)
-        print(
+        log.warning(
             f"requests {len(load.results)}, 503 {len(failed)}, writes acknowledged "
             f"{len(load.acked)}, stored {len(stored)}, lost {len(missing)}; "
             f"first write ok {recovered_after:.1f} s after the restart began"

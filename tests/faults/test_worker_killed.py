@@ -9,6 +9,7 @@ suggestion: the same rows as the same run computed again in one go.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from tests.faults.service import (
 )
 
 pytestmark = pytest.mark.slow
+log = logging.getLogger(__name__)
 
 STALLED_AFTER_S = 3
 
@@ -87,7 +89,7 @@ def test_a_killed_worker_leaves_no_half_run_and_the_run_resumes_complete(
             finally:
                 first.kill()
             status, progress, stage, n = _run_state(conn, run_id)
-            print(f"worker killed at {progress}% ({stage}); states seen: {seen}")
+            log.warning(f"worker killed at {progress}% ({stage}); states seen: {seen}")
             # No half-written run: still `running`, no suggestions stored, none served
             assert status == "running"
             assert n == 0
@@ -107,8 +109,7 @@ def test_a_killed_worker_leaves_no_half_run_and_the_run_resumes_complete(
                     assert _run_state(conn, run_id)[0] == "running", _run_state(conn, run_id)
                     assert second.alive, second.log()[-3000:]
                     assert time.monotonic() < deadline, (
-                        f"the run did not resume: {_run_state(conn, run_id)} "
-                        f"{second.log()[-3000:]}"
+                        f"the run did not resume: {_run_state(conn, run_id)} {second.log()[-3000:]}"
                     )
                     time.sleep(0.2)
             finally:
@@ -132,9 +133,10 @@ def test_a_killed_worker_leaves_no_half_run_and_the_run_resumes_complete(
         cli(env, "match")
         with psycopg.connect(libpq(db_url), autocommit=True) as conn:
             row = conn.execute("SELECT max(id) FROM match_runs").fetchone()
-            assert row is not None and row[0] != run_id
+            assert row is not None
+            assert row[0] != run_id
             reference = _suggestions(conn, int(row[0]))
-        print(
+        log.warning(
             f"suggestions: resumed run {len(resumed)}, summary {summary[0]['suggestions']}, "
             f"reference run {len(reference)}"
         )
