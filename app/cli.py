@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import subprocess
 from typing import Annotated, Any
 
 import typer
@@ -157,6 +158,45 @@ def create_user_cmd(
             _print_errors(exc.errors)
             raise typer.Exit(2) from None
     typer.echo(f"created user {user.username} (id {user.id}, {role.value}, {org.name_zh})")
+
+
+@cli.command("backup")
+def backup_cmd(
+    target: Annotated[str, typer.Argument(help="File to write (SQLite copy or pg_dump archive)")],
+) -> None:
+    """Back up the database (safe while the service runs)."""
+    from pathlib import Path
+
+    from app.backup import BackupError, backup
+
+    settings = Settings()
+    try:
+        path = backup(settings.database_url, Path(target))
+    except (BackupError, OSError, subprocess.CalledProcessError) as exc:
+        typer.echo(f"backup failed: {getattr(exc, 'stderr', None) or exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backup written: {path} ({path.stat().st_size:,} bytes)")
+
+
+@cli.command("restore")
+def restore_cmd(
+    source: Annotated[str, typer.Argument(help="A file written by `backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Replace the database's content with a backup (stop the service first), then reindex."""
+    from pathlib import Path
+
+    from app.backup import BackupError, restore
+
+    settings = Settings()
+    if not yes and not typer.confirm("replace everything in the database with the backup?"):
+        raise typer.Exit(1)
+    try:
+        restore(settings.database_url, Path(source))
+    except (BackupError, OSError, subprocess.CalledProcessError) as exc:
+        typer.echo(f"restore failed: {getattr(exc, 'stderr', None) or exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("database restored; run `talent-supermarket reindex` to rebuild the search index")
 
 
 @cli.command("reindex")

@@ -269,6 +269,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _database(request: Request, exc: DBAPIError) -> Response:
         # The database is unreachable (restarted, network): 503, and the pool's pre-ping
         # replaces the dead connections once it is back. Any other database error is a bug.
+        text = str(exc.orig).lower()
+        if "disk is full" in text or "no space left" in text or "disk full" in text:
+            log.error("storage full on %s %s: %s", request.method, request.url.path, exc.orig)
+            return _respond(request, 507, "storage_full")
+        if "readonly database" in text or "read-only" in text or "read only" in text:
+            log.error("database read-only on %s %s: %s", request.method, request.url.path, exc.orig)
+            return _respond(request, 503, "database_read_only", headers={"Retry-After": "60"})
         if isinstance(exc, OperationalError) or exc.connection_invalidated:
             log.warning(
                 "database unavailable on %s %s: %s", request.method, request.url.path, exc.orig

@@ -39,6 +39,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "服务器内部错误，请稍后再试；问题已记录",
         "Internal error; it has been logged, try again later",
     ),
+    "error.storage_full": (
+        "服务器存储空间已满，本次修改没有保存；请联系管理员清理磁盘后再试",
+        "The server's storage is full; nothing was saved. Ask the administrator to free disk space, then try again.",
+    ),
+    "error.database_read_only": (
+        "数据库当前只读（维护中或目录无写权限），本次修改没有保存；查看不受影响",
+        "The database is read-only right now (maintenance, or no write permission); nothing was saved. Reading still works.",
+    ),
     "error.database_unavailable": (
         "数据库暂时不可用，请稍后再试；未完成的修改没有保存",
         "The database is unavailable right now; try again shortly. Nothing was saved.",

@@ -10,12 +10,17 @@ fast'``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shlex
+import shutil
+import socket
 import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,16 +128,62 @@ class Load:
         return any(r["kind"] == "write" and r["status"] == 201 for r in rows)
 
 
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@contextlib.contextmanager
+def private_cluster(base: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """A PostgreSQL cluster of this test's own (initdb on a free port), which it may restart
+    without disturbing anyone: yields its URL and the stop and start commands."""
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb) on this machine")
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root: run the cluster as the postgres user
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without runuser: cannot start a private cluster")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(base, "postgres")
+    data = base / "pgdata"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    subprocess.run(
+        [*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1"
+    start = [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
+             "-l", str(base / "pg.log"), "-w", "start"]  # fmt: skip
+    stop = [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]
+    subprocess.run(start, check=True, capture_output=True, timeout=120)
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", stop, start
+    finally:
+        subprocess.run(stop, capture_output=True, timeout=120)
+
+
 def test_postgresql_restart_under_load_fails_cleanly_and_recovers_without_restart(
     tmp_path: Path,
 ) -> None:
-    server_url = pg_url_or_skip()
-    if os.environ.get("ALLOW_PG_RESTART") != "1":
-        pytest.skip(
-            "restarts the PostgreSQL server of TEST_DATABASE_URL: set ALLOW_PG_RESTART=1 "
-            "only where that server is yours alone"
-        )
-    stop_cmd, start_cmd = restart_commands(server_url)
+    pg_url_or_skip()  # the PostgreSQL part of the suite is on
+    with contextlib.ExitStack() as stack:
+        if os.environ.get("ALLOW_PG_RESTART") == "1":  # restart TEST_DATABASE_URL's own server
+            server_url = os.environ["TEST_DATABASE_URL"]
+            stop_cmd, start_cmd = restart_commands(server_url)
+        else:  # a private cluster: the shared server is never touched
+            # outside pytest's tmp dir, which the postgres user may not traverse
+            cluster_dir = Path(tempfile.mkdtemp(prefix="ts-pg-"))
+            stack.callback(shutil.rmtree, cluster_dir, ignore_errors=True)
+            server_url, stop_cmd, start_cmd = stack.enter_context(private_cluster(cluster_dir))
+        _restart_under_load(tmp_path, server_url, stop_cmd, start_cmd)
+
+
+def _restart_under_load(
+    tmp_path: Path, server_url: str, stop_cmd: list[str], start_cmd: list[str]
+) -> None:
     with fresh_database(server_url) as db_url:
         env = service_env(tmp_path, db_url)
         cli(env, "migrate")
@@ -158,7 +209,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers_without_restar
                 time.sleep(2)
             assert proc.alive, "the service died"
             final_health = httpx.get(f"{url}/healthz", timeout=30).json()
-            log = proc.log()
+            server_log = proc.log()
 
         # During the outage: /healthz said so, requests failed cleanly
         assert health.status_code == 503
@@ -175,7 +226,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers_without_restar
             assert r["body"]["message"]
         for r in failed:
             assert "Traceback" not in str(r["body"])
-        assert "Exception in ASGI application" not in log
+        assert "Exception in ASGI application" not in server_log
         # Recovered without a restart (same process), writes and reads succeed again
         assert final_health == {"status": "ok", "database": "ok", "search": final_health["search"]}
         after = [r for r in load.results if r["phase"] == "after"]
