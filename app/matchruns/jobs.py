@@ -165,7 +165,25 @@ class ProcrastinateRunner:
         """
         import asyncio
 
-        asyncio.run(self._run_worker(wait, stalled_after_s))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case (the `worker` command): no loop in this thread
+            asyncio.run(self._run_worker(wait, stalled_after_s))
+            return
+        # A loop already runs in this thread (an embedding program): use a thread of our own.
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self._run_worker(wait, stalled_after_s))
+            except BaseException as exc:  # re-raised in the caller's thread
+                failure.append(exc)
+
+        thread = threading.Thread(target=run, name="procrastinate-worker")
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
 
     async def _run_worker(self, wait: bool, stalled_after_s: float) -> None:
         import asyncio
