@@ -262,7 +262,7 @@ def test_dashboard_page_draws_svg_charts_without_inline_styles(client: Any, worl
     assert page.status_code == 200
     soup = BeautifulSoup(page.text, "html.parser")
     assert len(soup.select("figure.chart svg")) == 2
-    assert soup.select("svg rect.bar")
+    assert soup.select("svg rect.chart-bar")
     assert not soup.select("[style]")
     assert not soup.select("script:not([src])")
     assert soup.select_one('a[href="/dashboards"]') is not None  # the nav item
