@@ -26,22 +26,36 @@ def env(tmp_path: Path) -> dict[str, str]:
     run(env, "migrate")
     engine = create_engine(url)
     with Session(engine) as s:
-        s.add_all(Organization(name_zh=zh, name_en=en, kind=k.value, side=ORG_KIND_SIDE[k].value)
-                  for k, (zh, en) in ORG_NAMES.items())
+        s.add_all(
+            Organization(name_zh=zh, name_en=en, kind=k.value, side=ORG_KIND_SIDE[k].value)
+            for k, (zh, en) in ORG_NAMES.items()
+        )
         s.commit()
     engine.dispose()
     return env
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], env=env, capture_output=True, text=True, check=False,
-                          timeout=120)
+    return subprocess.run(
+        [CLI, *args], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
 
 
 def test_create_user_from_the_command_line(env: dict[str, str]) -> None:
-    result = run(env, "create-user", "--username", "li.ke", "--role", "agency_staff",
-                 "--organization", "science_bureau", "--display-name", "李科员",
-                 "--password", "a-long-password")
+    result = run(
+        env,
+        "create-user",
+        "--username",
+        "li.ke",
+        "--role",
+        "agency_staff",
+        "--organization",
+        "science_bureau",
+        "--display-name",
+        "李科员",
+        "--password",
+        "a-long-password",
+    )
     assert result.returncode == 0, result.stderr
     assert "created user li.ke" in result.stdout
     engine = create_engine(env["DATABASE_URL"])
@@ -55,14 +69,34 @@ def test_create_user_from_the_command_line(env: dict[str, str]) -> None:
 
 
 def test_create_user_refuses_a_role_from_the_wrong_side(env: dict[str, str]) -> None:
-    result = run(env, "create-user", "--username", "wrong", "--role", "chamber_staff",
-                 "--organization", "science_bureau", "--password", "a-long-password")
+    result = run(
+        env,
+        "create-user",
+        "--username",
+        "wrong",
+        "--role",
+        "chamber_staff",
+        "--organization",
+        "science_bureau",
+        "--password",
+        "a-long-password",
+    )
     assert result.returncode == 2
     assert "role: The role does not fit the organisation" in result.stderr
 
 
 def test_create_user_refuses_a_short_password(env: dict[str, str]) -> None:
-    result = run(env, "create-user", "--username", "short", "--role", "office_admin",
-                 "--organization", "talent_office", "--password", "abc")
+    result = run(
+        env,
+        "create-user",
+        "--username",
+        "short",
+        "--role",
+        "office_admin",
+        "--organization",
+        "talent_office",
+        "--password",
+        "abc",
+    )
     assert result.returncode == 2
     assert "password: At least 8 characters" in result.stderr
