@@ -17,7 +17,9 @@ from app.errors import Forbidden
 from app.i18n import enum_label, locale_of
 from app.models import Organization
 from app.searching.service import (
+    DEMAND_FACETS,
     SORTS,
+    TALENT_FACETS,
     Index,
     SearchParams,
     SearchUnavailableError,
@@ -36,7 +38,6 @@ ENUM_GROUPS = {
     "industry": "industry",
     "is_returnee": "yes_no",
 }
-LIST_FACETS = {"skills", "preferred_locations"}
 PAGE_SIZE = 20
 
 
@@ -82,20 +83,7 @@ def _float(value: str | None, default: float) -> float:
 
 def _filters(index: Index, args: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    facets = (
-        ("organization_id", "education", "preferred_locations", "skills", "is_returnee", "status")
-        if index == "talents"
-        else (
-            "kind",
-            "status",
-            "industry",
-            "district",
-            "min_education",
-            "work_location",
-            "chamber_id",
-        )
-    )
-    for name in facets:
+    for name in TALENT_FACETS if index == "talents" else DEMAND_FACETS:
         value = args.get(name)
         if not value:
             continue
