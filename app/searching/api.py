@@ -14,6 +14,7 @@ from app.accounts.deps import ApiViewer
 from app.accounts.viewer import Viewer
 from app.db import SessionDep
 from app.i18n import locale_of
+from app.imports.api import EXPORT_FILE, XLSX, attachment
 from app.models import Demand, Talent
 from app.models.enums import DemandKind, DemandStatus, Education, TalentStatus
 from app.searching.indexer import Indexer
@@ -31,10 +32,6 @@ router = APIRouter(prefix="/api/v1/search", tags=["search"])
 Text = Annotated[str | None, Field(max_length=100)]
 Years = Annotated[int | None, Field(ge=0, le=70)]
 Money = Annotated[int | None, Field(ge=0, le=10_000_000)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_FILE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {XLSX: {}, "text/csv": {}}, "description": "An .xlsx or CSV file"}
-}
 EXPORT_MAX = 10_000
 
 
@@ -198,11 +195,7 @@ def _export(
     objects = [found[i] for i in ids if i in found]
     content = export_objects(index, objects, viewer, fmt, locale_of(request))
     media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
-    return Response(
-        content,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="search-{index}.{fmt}"'},
-    )
+    return attachment(content, f"search-{index}.{fmt}", media)
 
 
 @router.get("/talents")
