@@ -401,7 +401,7 @@ def _compute(
     _store(session_factory, run_id, rows, summary, progress)
 
 
-def _explanation_json(e: Any) -> dict[str, Any]:
+def _explanation_json(e: matching.PairExplanation) -> dict[str, Any]:
     return {
         "feasible": e.feasible,
         "reasons": list(e.reasons),
@@ -409,9 +409,9 @@ def _explanation_json(e: Any) -> dict[str, Any]:
             {
                 "name": c.name,
                 "value": _num(c.value) if c.value is not None else None,
-                "weight": getattr(c, "weight", None),
-                "contribution": _num(getattr(c, "contribution", float("nan")) or 0.0),
-                "status": getattr(c, "status", None),
+                "weight": c.weight,
+                "contribution": _num(c.contribution),
+                "status": c.status,
             }
             for c in e.components
         ],
