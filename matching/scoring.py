@@ -38,7 +38,7 @@ field that is None is "not stated": the requirement does not apply.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,6 +57,7 @@ from matching.types import (
     ComponentExplanation,
     DemandProfile,
     FloatArray,
+    GroupMask,
     IntArray,
     PairExplanation,
     PairScores,
@@ -83,7 +84,6 @@ _CHUNK = 65_536  # pairs per chunk when gathering vectors and skill rows
 _EDU_RANK = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
 
 PairsArg = tuple[Sequence[int] | IntArray, Sequence[int] | IntArray] | Candidates | None
-MaskFn = Callable[[IntArray], BoolArray]
 
 
 # ------------------------------------------------------------------------------ features
@@ -92,9 +92,13 @@ MaskFn = Callable[[IntArray], BoolArray]
 class _Vocab:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
+        self._raw: dict[str, int] = {}  # items repeat: fold each distinct spelling once
 
     def id(self, item: str) -> int:
-        return self.ids.setdefault(canonical_item(item), len(self.ids))
+        found = self._raw.get(item)
+        if found is None:
+            found = self._raw[item] = self.ids.setdefault(canonical_item(item), len(self.ids))
+        return found
 
     def matrix(self, rows: Sequence[tuple[str, ...] | None]) -> sp.csr_matrix:
         indptr = [0]
@@ -171,21 +175,29 @@ def _features(talents: Sequence[TalentProfile], demands: Sequence[DemandProfile]
         dtype=np.int64,
     )
     loc_pairs: list[tuple[int, int]] = []
+    anywhere_of: dict[str, bool] = {}
     anywhere = np.zeros(len(talents), dtype=bool)
     for i, t in enumerate(talents):
         for place in t.locations or ():
             if not place.strip():
                 continue
-            if canonical_item(place) in _ANYWHERE:
-                anywhere[i] = True
+            is_anywhere = anywhere_of.get(place)
+            if is_anywhere is None:
+                is_anywhere = anywhere_of[place] = canonical_item(place) in _ANYWHERE
+            anywhere[i] |= is_anywhere
             loc_pairs.append((i, places.id(place)))
     n_places = max(len(places.ids), 1)
     loc_keys = np.unique(np.array([i * n_places + p for i, p in loc_pairs], dtype=np.int64))
 
+    major_of: dict[str, int] = {}
+
     def major_id(major: str | None) -> int:
         if major is None or not major.strip():
             return -1
-        return majors.setdefault(normalize(major), len(majors))
+        found = major_of.get(major)
+        if found is None:
+            found = major_of[major] = majors.setdefault(normalize(major), len(majors))
+        return found
 
     t_major = np.array([major_id(t.major) for t in talents], dtype=np.int64)
     d_majors = np.full(len(demands), -1, dtype=np.int64)
@@ -347,8 +359,9 @@ def score_pairs(
     talents, demands : the profiles.
     talent_vectors, demand_vectors : optional (n, dim) unit rows of the profiles' texts (a
         zero row: no text); without them the ``meaning`` component does not apply.
-    pairs : which pairs to score: ``(talent_index, demand_index)`` arrays, a `Candidates`,
-        or None for all ``len(talents) * len(demands)`` pairs (talent-major order).
+    pairs : which pairs to score: ``(talent_index, demand_index)`` arrays, a `Candidates`
+        (its inner products are reused as the meaning cosines; it must come from the same
+        vectors), or None for all ``len(talents) * len(demands)`` pairs (talent-major order).
     weights : component weights, `Weights()` by default.
     calibration : ``(lo, hi)`` cosines mapped to meaning 0 and 1; pass the encoder's
         ``calibration`` so that different models give comparable scores.
@@ -407,9 +420,18 @@ def score_pairs(
 
     # meaning
     if tv is not None and dv is not None:
-        t_has = np.linalg.norm(tv, axis=1) > 0
-        d_has = np.linalg.norm(dv, axis=1) > 0
-        cos = _rowwise_dot(tv, dv, ti, di)
+        t_has = np.einsum("ij,ij->i", tv, tv) > 0
+        d_has = np.einsum("ij,ij->i", dv, dv) > 0
+        if isinstance(pairs, Candidates):  # it holds these very inner products
+            cos = pairs.scores[pairs.indices >= 0]
+            probe = np.linspace(0, m - 1, min(m, 64)).astype(np.int64)
+            if not np.allclose(cos[probe], _rowwise_dot(tv, dv, ti[probe], di[probe]), atol=1e-4):
+                raise MatchingInputError(
+                    "pairs: the Candidates were computed from other vectors than "
+                    "talent_vectors and demand_vectors"
+                )
+        else:
+            cos = _rowwise_dot(tv, dv, ti, di)
         put("meaning", np.clip((cos - lo) / (hi - lo), 0.0, 1.0), everywhere, t_has[ti] & d_has[di])
     else:
         put("meaning", np.zeros(m), nowhere, nowhere)
@@ -533,18 +555,22 @@ def hard_requirement_mask(
     demands: Sequence[DemandProfile],
     *,
     per: Literal["demand", "talent"] = "demand",
-) -> MaskFn:
-    """A mask callback for `candidates`: which pairs pass the hard requirements.
+) -> GroupMask:
+    """Which pairs pass the hard requirements, as a `GroupMask` for `candidates`.
+
+    Talents are grouped by (education level, known to have no overseas experience), demands
+    by (minimum education, overseas experience required): at most 12 groups each, whatever
+    the number of profiles.
 
     Parameters
     ----------
     talents, demands : the profiles, in the rows of the vectors given to `candidates`.
-    per : the orientation `candidates` is called with.
+    per : the orientation the mask answers in when called with query rows.
 
     Returns
     -------
-    callable
-        ``mask(query_rows) -> (len(query_rows), n_items)`` bool: True where the pair is
+    GroupMask
+        Called with query rows: ``(len(rows), n_items)`` bool, True where the pair is
         feasible (unknown data never excludes a pair).
 
     Examples
@@ -555,30 +581,28 @@ def hard_requirement_mask(
     [[False, True]]
     """
     _check_profiles(talents, demands)
+    if per not in ("demand", "talent"):
+        raise MatchingInputError(f"per must be 'demand' or 'talent', not {per!r}")
+    n_levels = len(_EDU_RANK) + 1  # -1 (unknown) .. highest
     t_edu = np.array(
-        [-1 if t.education is None else _EDU_RANK[t.education] for t in talents], dtype=np.int8
+        [-1 if t.education is None else _EDU_RANK[t.education] for t in talents], dtype=np.int64
     )
-    t_not_returnee = np.array([t.overseas is False for t in talents], dtype=bool)
+    t_not_returnee = np.array([t.overseas is False for t in talents], dtype=np.int64)
     d_edu = np.array(
-        [-1 if d.education is None else _EDU_RANK[d.education] for d in demands], dtype=np.int8
+        [-1 if d.education is None else _EDU_RANK[d.education] for d in demands], dtype=np.int64
     )
-    d_overseas = np.array([bool(d.overseas_required) for d in demands], dtype=bool)
-    t_known = t_edu >= 0
-
-    def feasible(t_rows: IntArray | slice, d_rows: IntArray | slice) -> BoolArray:
-        te = t_edu[t_rows][:, None]
-        de = d_edu[d_rows][None, :]
-        below = t_known[t_rows][:, None] & (te < de)
-        abroad = t_not_returnee[t_rows][:, None] & d_overseas[d_rows][None, :]
-        allowed: BoolArray = ~(below | abroad)
-        return allowed
-
-    every_t = slice(None)
-    if per == "demand":
-        return lambda rows: feasible(every_t, np.asarray(rows)).T
-    if per == "talent":
-        return lambda rows: feasible(np.asarray(rows), every_t)
-    raise MatchingInputError(f"per must be 'demand' or 'talent', not {per!r}")
+    d_overseas = np.array([bool(d.overseas_required) for d in demands], dtype=np.int64)
+    # every (level, flag) combination is a group: labels are (level + 1) * 2 + flag
+    level = np.arange(n_levels) - 1
+    g_level, g_flag = np.repeat(level, 2), np.tile([0, 1], n_levels)
+    below = (g_level[:, None] >= 0) & (g_level[:, None] < g_level[None, :])
+    abroad = (g_flag[:, None] == 1) & (g_flag[None, :] == 1)
+    return GroupMask(
+        talent_group=(t_edu + 1) * 2 + t_not_returnee,
+        demand_group=(d_edu + 1) * 2 + d_overseas,
+        allowed=~(below | abroad),
+        per=per,
+    )
 
 
 # ------------------------------------------------------------------------------ explain

@@ -23,6 +23,7 @@ __all__ = [
     "DemandProfile",
     "Education",
     "FloatArray",
+    "GroupMask",
     "IntArray",
     "Occupation",
     "OccupationSuggestion",
@@ -364,6 +365,54 @@ class PairExplanation:
 
 
 # ------------------------------------------------------------------------------ candidates
+
+
+@dataclass(frozen=True)
+class GroupMask:
+    """Which talent–demand pairs are allowed, decided by groups of profiles.
+
+    Pair ``(t, d)`` is allowed when ``allowed[talent_group[t], demand_group[d]]``. Hard
+    requirements depend on a few coded fields (education level, overseas experience), so a
+    city's 2·10⁹ pairs fall into a handful of groups; `candidates` then scores each demand
+    only against the talents its group allows, instead of masking a dense block.
+    Called with query rows, it returns the dense mask in the ``per`` orientation
+    (``(len(rows), n_items)``), which is what a callable mask does.
+    """
+
+    talent_group: IntArray
+    demand_group: IntArray
+    allowed: BoolArray
+    per: Literal["demand", "talent"] = "demand"
+
+    def __post_init__(self) -> None:
+        n_tg, n_dg = self.allowed.shape
+        for name, groups, n in (
+            ("talent_group", self.talent_group, n_tg),
+            ("demand_group", self.demand_group, n_dg),
+        ):
+            if groups.ndim != 1 or (groups.size and (groups.min() < 0 or groups.max() >= n)):
+                raise MatchingInputError(f"{name} must be a 1-d array of labels in [0, {n})")
+        if self.per not in ("demand", "talent"):
+            raise MatchingInputError(f"per must be 'demand' or 'talent', not {self.per!r}")
+
+    def dense(
+        self,
+        talent_rows: IntArray | slice = slice(None),
+        demand_rows: IntArray | slice = slice(None),
+    ) -> BoolArray:
+        """The (talents, demands) bool mask of the given rows."""
+        out: BoolArray = self.allowed[
+            np.ix_(self.talent_group[talent_rows], self.demand_group[demand_rows])
+        ]
+        return out
+
+    def __call__(self, rows: IntArray) -> BoolArray:
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.per == "demand":
+            out: BoolArray = self.allowed.T[np.ix_(self.demand_group[rows], self.talent_group)]
+        else:
+            out = self.allowed[np.ix_(self.talent_group[rows], self.demand_group)]
+        return out
 
 
 @dataclass(frozen=True)
