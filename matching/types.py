@@ -377,6 +377,20 @@ class GroupMask:
     only against the talents its group allows, instead of masking a dense block.
     Called with query rows, it returns the dense mask in the ``per`` orientation
     (``(len(rows), n_items)``), which is what a callable mask does.
+
+    Examples
+    --------
+    Two talent groups (0: any, 1: no degree) and two demand groups (0: open, 1: needs a degree):
+
+    >>> mask = GroupMask(
+    ...     talent_group=np.array([0, 1, 0]),
+    ...     demand_group=np.array([1, 0]),
+    ...     allowed=np.array([[True, True], [True, False]]),
+    ... )
+    >>> mask.dense().tolist()
+    [[True, True], [False, True], [True, True]]
+    >>> mask(np.array([0])).tolist()  # demand 0 (needs a degree) against the three talents
+    [[True, False, True]]
     """
 
     talent_group: IntArray
