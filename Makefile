@@ -2,6 +2,8 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist; each gets its own PostgreSQL database). 0 runs in one process.
+PYTEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -34,7 +36,7 @@ test: $(TEST_STAMP) ## install test extras, then lint, import contracts, mypy an
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy app matching search
-	$(BIN)/python -m pytest tests matching search $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests matching search $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP) ## ruff and the import-linter contracts
 	$(BIN)/ruff check .

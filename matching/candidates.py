@@ -165,7 +165,8 @@ def candidates(
     product; pairs the mask excludes never appear. The working set is one
     (block_size, n_items) float32 block (and its mask), whatever the number of queries.
     With a `GroupMask` (what `hard_requirement_mask` returns), each group of queries is
-    scored only against the items it allows, so excluded pairs cost nothing.
+    scored only against the items it allows, so excluded pairs cost nothing; the working set
+    then also holds a copy of those items' rows (at most the size of the item matrix).
 
     Parameters
     ----------

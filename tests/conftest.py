@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -21,6 +21,25 @@ from app.db import get_session, make_engine, migrate
 from app.main import create_app
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside
+    TEST_DATABASE_URL's (``<name>_gw0``...), recreated empty, and TEST_DATABASE_URL points to
+    it: the tests drop schemas, stop workers and create databases, so workers must not share."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not worker or not url:
+        return
+    base = make_engine(Settings(database_url=url, _env_file=None).database_url)  # type: ignore[call-arg]
+    name = f"{base.url.database}_{worker}"
+    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base.dispose()
+    os.environ["TEST_DATABASE_URL"] = (
+        make_url(url).set(database=name).render_as_string(hide_password=False)
+    )
 
 
 def _fresh_postgres(url: str) -> Engine:
