@@ -56,6 +56,11 @@ def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_session_id() -> str:
+    """Names one page session, so that logging out can revoke it on the server."""
+    return secrets.token_urlsafe(32)
+
+
 def csrf_matches(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
 

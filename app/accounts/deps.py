@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.accounts.service import session_revoked
 from app.accounts.viewer import Viewer
 from app.audit import set_actor
 from app.db import SessionDep
@@ -39,7 +40,11 @@ def resolve_viewer(request: Request, session: Session) -> Viewer | None:
             user = _active_user(session, *claims)
     else:
         uid, av = request.session.get("uid"), request.session.get("av")
-        if isinstance(uid, int) and isinstance(av, int):
+        if (
+            isinstance(uid, int)
+            and isinstance(av, int)
+            and not session_revoked(session, request.session.get("sid"))
+        ):
             user = _active_user(session, uid, av)
             via_cookie = True
     if user is None:

@@ -23,7 +23,7 @@ from app.forms import FormField, enum_choices
 from app.i18n import enum_label, locale_of, translate
 from app.models import AuditLog, Demand, Enterprise, Organization, Talent, User
 from app.models.enums import DemandStatus, Role, TalentStatus
-from app.security import csrf_matches, new_csrf_token
+from app.security import csrf_matches, new_csrf_token, new_session_id
 from app.talents.service import scoped_talents
 from app.web import Pager, redirect, render
 
@@ -84,7 +84,12 @@ def login_submit(
             # A fresh session on login: nothing from before (a planted cookie) carries over.
             request.session.clear()
             request.session.update(
-                {"uid": user.id, "av": user.auth_version, "csrf": new_csrf_token()}
+                {
+                    "uid": user.id,
+                    "av": user.auth_version,
+                    "sid": new_session_id(),
+                    "csrf": new_csrf_token(),
+                }
             )
             return redirect(_safe_next(next))
     return render(
@@ -100,7 +105,13 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout(request: Request, form: CheckedForm) -> Response:
+def logout(request: Request, form: CheckedForm, session: SessionDep) -> Response:
+    # Server-side too: a copy of this cookie (another tab, a shared computer's disk, a thief)
+    # signs nobody in after logging out.
+    service.revoke_session(
+        session, request.session.get("sid"), request.app.state.settings.session_max_age_s
+    )
+    session.commit()
     request.session.clear()
     request.session["flash"] = ["login.logged_out"]
     return redirect("/login")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.accounts.schemas import UserCreate, UserUpdate
 from app.accounts.viewer import Viewer
 from app.db import paginate, utcnow
 from app.errors import FieldErrors, Forbidden, NotFound
-from app.models import Enterprise, Organization, User
+from app.models import Enterprise, Organization, RevokedSession, User
 from app.models.enums import ROLE_SIDE, Role
 from app.security import hash_password, verify_password
 
@@ -103,3 +105,17 @@ def update_user(session: Session, viewer: Viewer, user_id: int, data: UserUpdate
         user.auth_version += 1
     session.flush()
     return user
+
+
+def revoke_session(session: Session, sid: object, max_age_s: int) -> None:
+    """Record a logged-out page session; forget those older than any live cookie can be."""
+    if isinstance(sid, str) and sid and session.get(RevokedSession, sid) is None:
+        session.add(RevokedSession(sid=sid))
+    cutoff = utcnow() - dt.timedelta(seconds=max_age_s)
+    session.execute(delete(RevokedSession).where(RevokedSession.revoked_at < cutoff))
+    session.flush()
+
+
+def session_revoked(session: Session, sid: object) -> bool:
+    """Whether a page session cookie was logged out (a cookie without an id counts as one)."""
+    return not isinstance(sid, str) or not sid or session.get(RevokedSession, sid) is not None

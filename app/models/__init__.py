@@ -11,7 +11,7 @@ from app.models.privacy import AnonymousOutcome, PublicInterest, TalentErasure
 from app.models.review import ContactReveal, Introduction, Notification, SuggestionReview
 from app.models.search_outbox import SearchOutbox
 from app.models.talent import Talent
-from app.models.user import User
+from app.models.user import RevokedSession, User
 
 __all__ = [
     "AnonymousOutcome",
@@ -32,6 +32,7 @@ __all__ = [
     "Organization",
     "PairDecision",
     "PublicInterest",
+    "RevokedSession",
     "SearchOutbox",
     "Suggestion",
     "SuggestionReview",

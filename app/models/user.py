@@ -32,3 +32,13 @@ class User(Base):
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
+
+
+class RevokedSession(Base):
+    """A page session ended by logging out: its cookie no longer signs anyone in, even if it
+    was copied before. Rows older than the session lifetime are deleted at the next logout."""
+
+    __tablename__ = "revoked_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

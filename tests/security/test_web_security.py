@@ -141,6 +141,32 @@ def test_a_planted_session_cookie_is_replaced_and_worthless(
     assert csrf_from(client.get("/").text) != csrf_from(page.text)
 
 
+def test_logging_out_revokes_the_session_cookie_everywhere(
+    client: TestClient, db: Session, world: World
+) -> None:
+    user = world.users["kejiju"]
+    page_login(client, user)
+    copied = client.cookies.get("ts_session")
+    other_tab = TestClient(client.app, raise_server_exceptions=False)
+    other_tab.cookies.set("ts_session", copied)
+    assert other_tab.get("/", follow_redirects=False).status_code == 200
+    home = client.get("/")
+    out = client.post("/logout", data={"csrf_token": csrf_from(home.text)}, follow_redirects=False)
+    assert out.status_code == 303
+    # The cookie copied before logging out signs nobody in, on pages or the API.
+    assert other_tab.get("/", follow_redirects=False).status_code == 303
+    assert other_tab.get("/api/v1/me").status_code == 401
+    # Logging in again works, and does not revive the old cookie.
+    page_login(client, user)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    assert other_tab.get("/", follow_redirects=False).status_code == 303
+    # Other sessions of the same user are not touched by one logout.
+    second = TestClient(client.app, raise_server_exceptions=False)
+    page_login(second, user)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    assert second.get("/", follow_redirects=False).status_code == 200
+
+
 def test_deactivated_user_loses_the_session_and_the_token(
     client: TestClient, db: Session, world: World
 ) -> None:
