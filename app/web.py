@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.i18n import enum_label, locale_of, translate
+from app.models.enums import OrgKind
 from app.security import new_csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -69,6 +70,8 @@ def _nav(request: Request) -> list[NavItem]:
     items.append(("nav.introductions", "/introductions"))  # issue 6
     if viewer.is_office or viewer.is_agency:
         items.append(("nav.dispatches", "/dispatches"))  # issue 6
+    if viewer.is_office or viewer.organization_kind == OrgKind.hrss_bureau.value:
+        items.append(("nav.public_interests", "/public-interests"))  # the public page's queue
     if viewer.is_office:
         items.append(("nav.organizations", "/organizations"))
         items.append(("nav.duplicates", "/duplicates"))

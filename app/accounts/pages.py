@@ -23,6 +23,7 @@ from app.forms import FormField, enum_choices
 from app.i18n import enum_label, locale_of, translate
 from app.models import AuditLog, Demand, Enterprise, Organization, Talent, User
 from app.models.enums import DemandStatus, Role, TalentStatus
+from app.public.service import queue_size
 from app.security import csrf_matches, new_csrf_token, new_session_id
 from app.talents.service import scoped_talents
 from app.web import Pager, redirect, render
@@ -179,14 +180,15 @@ HINTS = {
 
 @router.get("/")
 def home(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
+    counts, actions = _home_counts(session, viewer), _home_actions(viewer)
+    waiting = queue_size(session, viewer)
+    if waiting:  # registrations from the public page wait in 人社局's queue
+        counts.append(("home.public_interests", waiting))
+        actions.insert(0, ("home.public_interests", "/public-interests"))
     return render(
         request,
         "accounts/home.html",
-        {
-            "counts": _home_counts(session, viewer),
-            "actions": _home_actions(viewer),
-            "hint": HINTS[viewer.role],
-        },
+        {"counts": counts, "actions": actions, "hint": HINTS[viewer.role]},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.accounts.deps import CheckedForm
+from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.errors import FieldErrors, TooManyAttempts, render_field_errors
 from app.i18n import locale_of
@@ -97,3 +97,43 @@ def register_interest(
     session.commit()
     flash(request, "public.thanks")
     return redirect("/public/demands")
+
+
+# ------------------------------------------------------------------------------ the queue
+
+
+@router.get("/public-interests")
+def interest_queue(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
+    """人社局's queue of registrations from the public page (office staff see every queue)."""
+    status = request.query_params.get("status", "new")
+    if status not in service.INTEREST_STATES:
+        status = "new"
+    raw = request.query_params.get("offset", "")
+    offset = min(int(raw), 100_000) if raw.isdigit() and len(raw) < 7 else 0
+    rows, total = service.interest_queue(session, viewer, status, limit=PAGE_SIZE, offset=offset)
+    return render(
+        request,
+        "public/queue.html",
+        {
+            "rows": rows,
+            "status": status,
+            "states": service.INTEREST_STATES,
+            "pager": Pager(total, PAGE_SIZE, offset),
+            "waiting": service.queue_size(session, viewer),
+        },
+    )
+
+
+@router.post("/public-interests/{interest_id}/{decision}")
+def decide_interest(
+    request: Request,
+    interest_id: int,
+    decision: str,
+    session: SessionDep,
+    viewer: PageViewer,
+    form: CheckedForm,
+) -> Response:
+    service.decide_interest(session, viewer, interest_id, decision)
+    session.commit()
+    flash(request, f"interest.{decision}ed")
+    return redirect("/public-interests")

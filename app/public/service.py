@@ -13,11 +13,12 @@ import time
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.accounts.viewer import Viewer
 from app.db import paginate, utcnow
-from app.errors import AppError, FieldErrors, NotFound
+from app.errors import AppError, Conflict, FieldErrors, Forbidden, NotFound
 from app.models import Demand, Organization, PublicInterest, Talent
 from app.models.enums import DemandStatus, Education, OrgKind, TalentStatus
 
@@ -135,18 +136,70 @@ def register_interest(session: Session, demand_id: int, form: dict[str, str]) ->
     return interest
 
 
-def queue_size(session: Session, organization_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(PublicInterest)
-            .where(
-                PublicInterest.organization_id == organization_id, PublicInterest.status == "new"
-            )
-        )
-        or 0
-    )
-
-
 def today() -> dt.date:
     return utcnow().date()
+
+
+# ------------------------------------------------------------------------------ the queue
+
+#: What happens to a registration in the intake agency's queue.
+INTEREST_STATES = ("new", "accepted", "declined")
+
+
+def _scoped_interests(viewer: Viewer) -> Select[PublicInterest]:
+    """Office staff see every registration; an agency its own queue; nobody else any."""
+    stmt = select(PublicInterest)
+    if viewer.is_office:
+        return stmt
+    if viewer.is_agency:
+        return stmt.where(PublicInterest.organization_id == viewer.organization_id)
+    raise Forbidden()
+
+
+def interest_queue(
+    session: Session, viewer: Viewer, status: str, *, limit: int, offset: int
+) -> tuple[list[tuple[PublicInterest, Talent, Demand | None]], int]:
+    """Registrations in one state, newest first, with the draft talent and the demand."""
+    stmt = _scoped_interests(viewer).where(PublicInterest.status == status)
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    rows = session.execute(
+        select(PublicInterest, Talent, Demand)
+        .join(Talent, Talent.id == PublicInterest.talent_id)
+        .outerjoin(Demand, Demand.id == PublicInterest.demand_id)
+        .where(PublicInterest.id.in_(stmt.with_only_columns(PublicInterest.id)))
+        .order_by(PublicInterest.created_at.desc(), PublicInterest.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(i, t, d) for i, t, d in rows], total
+
+
+def decide_interest(
+    session: Session, viewer: Viewer, interest_id: int, decision: str
+) -> PublicInterest:
+    """Accept (the draft talent becomes active and joins the next match run) or decline a new
+    registration. Raises NotFound (out of scope), Conflict (already decided)."""
+    if decision not in ("accept", "decline"):
+        raise FieldErrors([{"field": "decision", "code": "enum", "params": {}}])
+    interest = session.scalar(_scoped_interests(viewer).where(PublicInterest.id == interest_id))
+    if interest is None:
+        raise NotFound()
+    if interest.status != "new":
+        raise Conflict()
+    if decision == "accept":
+        talent = session.get(Talent, interest.talent_id)
+        assert talent is not None  # the foreign key cascades
+        talent.status = TalentStatus.active.value
+        interest.status = "accepted"
+    else:
+        interest.status = "declined"
+    session.flush()
+    return interest
+
+
+def queue_size(session: Session, viewer: Viewer) -> int:
+    """New registrations waiting in the viewer's queue (0 for those without one)."""
+    if not (viewer.is_office or viewer.is_agency):
+        return 0
+    stmt = _scoped_interests(viewer).where(PublicInterest.status == "new")
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

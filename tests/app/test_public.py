@@ -131,3 +131,62 @@ def test_rate_limited_per_address(app: Any, client: Any, db: Session, world: Wor
     assert r.status_code == 429
     assert int(r.headers["Retry-After"]) > 0
     assert _count(db) == 5
+
+
+def test_hrss_staff_check_and_activate_or_decline_sign_ups_in_their_queue(
+    app: Any, client: Any, db: Session, world: World
+) -> None:
+    from tests.app.helpers import page_login
+
+    demand = world.demands["general"]
+    assert _post(client, app, demand.id).status_code == 303
+    assert _post(client, app, demand.id, name="钱多多", phone="13900002222").status_code == 303
+    client.cookies.clear()
+    first, second = db.scalars(select(PublicInterest).order_by(PublicInterest.id)).all()
+
+    # Only the intake agency and the office have the queue; other agencies see none of it.
+    page_login(client, world.users["kejiju"])
+    assert 'href="/public-interests"' not in client.get("/").text
+    assert "赵磊" not in client.get("/public-interests").text
+    assert (
+        client.post(
+            f"/public-interests/{first.id}/accept",
+            data={"csrf_token": csrf_from(client.get("/public-interests").text)},
+        ).status_code
+        == 404
+    )
+    client.cookies.clear()
+
+    page_login(client, world.users["renshe"])
+    home = client.get("/")
+    assert 'href="/public-interests"' in home.text
+    assert "公众报名待处理" in home.text
+    queue = client.get("/public-interests")
+    assert "赵磊" in queue.text
+    assert "钱多多" in queue.text
+    assert "13900001111" in queue.text  # the intake agency needs the contact to check it
+    token = csrf_from(queue.text)
+    r = client.post(f"/public-interests/{first.id}/accept", data={"csrf_token": token})
+    assert r.status_code == 200
+    assert "将参加下一次匹配" in r.text
+    r = client.post(f"/public-interests/{second.id}/decline", data={"csrf_token": token})
+    assert r.status_code == 200
+    db.expire_all()
+    assert db.get_one(Talent, first.talent_id).status == "active"
+    assert db.get_one(Talent, second.talent_id).status == "inactive"
+    assert (first.status, second.status) == ("accepted", "declined")
+    # A decision is taken once; an unknown decision and a missing token change nothing.
+    again = client.post(f"/public-interests/{first.id}/decline", data={"csrf_token": token})
+    assert again.status_code == 409
+    assert (
+        client.post(
+            f"/public-interests/{second.id}/promote", data={"csrf_token": token}
+        ).status_code
+        == 422
+    )
+    assert client.post(f"/public-interests/{second.id}/accept", data={}).status_code == 403
+    db.expire_all()
+    assert (first.status, second.status) == ("accepted", "declined")
+    assert "没有待处理的报名" in client.get("/public-interests").text
+    assert "赵磊" in client.get("/public-interests?status=accepted").text
+    assert "Sign-ups from the public page" in client.get("/public-interests?lang=en").text

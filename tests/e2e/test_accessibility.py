@@ -34,6 +34,7 @@ PAGES = {
     ],
     "chamber": ["/", "/enterprises/new", "/demands/new", "/search/demands?q=工程师"],
     "kejiju": ["/", "/talents", "/search/talents?q=Python", "/imports", "/dispatches"],
+    "renshe": ["/public-interests", "/public-interests?status=accepted"],
 }
 
 
@@ -64,7 +65,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
     browser: Any, served: Any, artifacts_dir: Path, axe: str, locale: str
 ) -> None:
     w = make_world_committed(served.live)
-    users = {"office": w.users["admin"], "chamber": w.users["chamber"], "kejiju": w.users["kejiju"]}
+    users = {"office": w.users["admin"], "chamber": w.users["chamber"], "kejiju": w.users["kejiju"],
+             "renshe": w.users["renshe"]}  # fmt: skip
     found: dict[str, list[str]] = {}
     for role, paths in PAGES.items():
         pages = Pages(browser, served.url, artifacts_dir, f"a11y_{role}", locale, inject=True)

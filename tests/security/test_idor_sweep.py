@@ -201,6 +201,9 @@ RULES: dict[str, str] = {
     # the public page (issue 6): no login, open demands only, never contact data
     "GET /public/demands": PUBLISHED,
     "POST /public/demands/{demand_id}/interest": PUBLIC,
+    # 人社局's queue of those sign-ups (scoping: tests/app/test_public.py)
+    "GET /public-interests": LIST,
+    "POST /public-interests/{interest_id}/{decision}": WRITE,
     "GET /api/v1/notifications": LIST,
     "POST /api/v1/notifications/{notification_id}/read": WRITE,
     "POST /api/v1/notifications/read-all": OWN,
