@@ -541,6 +541,7 @@ def score_pairs(
         lower=final(lower),
         upper=final(upper),
         components=values,
+        applies=applies,
         known=known,
         feasible=feasible,
         reasons=reasons,

@@ -287,6 +287,7 @@ class PairScores:
     lower, upper : (m,) float32 bounds on the score if every unknown component had turned out
         a failure (0) or a full match (1). ``lower <= score <= upper``; NaN if infeasible.
     components : name -> (m,) float32 in [0, 1]; NaN where unknown or not applicable.
+    applies : name -> (m,) bool, the demand states what the component checks.
     known : name -> (m,) bool, the component applies and both sides are known.
     feasible : (m,) bool, no hard requirement fails.
     reasons : reason code -> (m,) bool, the pairs a hard requirement excludes
@@ -300,6 +301,7 @@ class PairScores:
     lower: FloatArray
     upper: FloatArray
     components: Mapping[str, FloatArray]
+    applies: Mapping[str, BoolArray]
     known: Mapping[str, BoolArray]
     feasible: BoolArray
     reasons: Mapping[str, BoolArray]

@@ -452,7 +452,7 @@ def _quick_explanation(
         if w[name] == 0.0:
             status = "not_applicable"
         elif value is None:
-            status = "unknown" if _demand_states(name, demand) else "not_applicable"
+            status = "unknown" if bool(scores.applies[name][m]) else "not_applicable"
         elif value >= 1.0 - 1e-6:
             status = "met"
         elif value <= 1e-6:
@@ -484,21 +484,6 @@ def _quick_explanation(
         "missing_skills": missing_skills,
         "best_phrases": [],
     }
-
-
-def _demand_states(name: str, d: matching.DemandProfile) -> bool:
-    return {
-        "meaning": bool(d.text),
-        "required_skills": bool(d.required_skills),
-        "preferred_skills": bool(d.preferred_skills),
-        "education": d.education is not None,
-        "major": bool(d.majors),
-        "experience": d.min_years is not None,
-        "location": bool(d.location),
-        "salary": d.salary_min is not None or d.salary_max is not None,
-        "languages": bool(d.languages),
-        "overseas": bool(d.overseas_required),
-    }.get(name, False)
 
 
 def _rationale_json(r: Any, talents: list[Talent], demands: list[Demand]) -> dict[str, Any]:

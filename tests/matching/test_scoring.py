@@ -325,3 +325,19 @@ def test_scores_stay_in_unit_interval_and_within_bounds(
         assert np.isnan(s.score[0])
         assert s.reasons_for(0)
     assert 0.0 <= s.confidence[0] <= 1.0
+
+
+def test_applies_says_which_requirements_the_demand_states() -> None:
+    talents = [TalentProfile(1, skills=("Python",)), TalentProfile(2)]
+    demands = [
+        DemandProfile(1, required_skills=("Python",), education="bachelor"),
+        DemandProfile(2, preferred_skills=("Go",), location="郑州"),
+    ]
+    s = score_pairs(talents, demands)
+    # pairs are talent-major: (t0,d0), (t0,d1), (t1,d0), (t1,d1)
+    assert s.applies["required_skills"].tolist() == [True, False, True, False]
+    assert s.applies["location"].tolist() == [False, True, False, True]
+    assert not s.applies["meaning"].any()  # no vectors given
+    # known = applies and the talent side is known: talent 2 has no skills on record
+    assert s.known["required_skills"].tolist() == [True, False, False, False]
+    assert (s.known["education"] <= s.applies["education"]).all()
