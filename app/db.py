@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -104,12 +104,26 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def writes_on_get(endpoint: _F) -> _F:
+    """Mark a GET route that writes (it logs who read what): under SQLite it takes the write
+    lock up front like any write, instead of reading first in a deferred transaction that
+    fails with "database is locked" if another write committed in between."""
+    endpoint.writes_on_get = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the route commits once, before the response exists."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     session = request.app.state.session_factory()
-    if request.method in ("GET", "HEAD") and session.get_bind().dialect.name == "sqlite":
+    reads_only = request.method in ("GET", "HEAD") and not getattr(
+        request.scope.get("endpoint"), "writes_on_get", False
+    )
+    if reads_only and session.get_bind().dialect.name == "sqlite":
         # Reads take no write lock (see make_engine): with IMMEDIATE everywhere, every page
         # and search held SQLite's one write lock for its whole request, and under 50 users
         # the waiters starved past the busy timeout ("database is locked").

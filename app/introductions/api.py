@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.deps import ApiViewer
 from app.accounts.viewer import Viewer
-from app.db import SessionDep
+from app.db import SessionDep, writes_on_get
 from app.i18n import locale_of
 from app.introductions import service
 from app.models.enums import ConsentMethod, IntroductionOutcome
@@ -230,6 +230,7 @@ def record_consent(
 
 
 @router.get("/{introduction_id}/contact")
+@writes_on_get  # each reveal is logged
 def reveal_contact(introduction_id: int, session: SessionDep, viewer: ApiViewer) -> ContactRead:
     """The enterprise side, once both said yes (403 `consent_required` before). Logged."""
     contact = service.reveal_contact(session, viewer, introduction_id)
