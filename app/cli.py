@@ -133,7 +133,7 @@ def create_user_cmd(
         org = session.scalar(
             select(Organization).where(
                 Organization.kind == organization
-                if not organization.isdigit()
+                if not organization.isdecimal()
                 else Organization.id == int(organization)
             )
         )

@@ -73,7 +73,7 @@ def _filter_kwargs(spec: CrudPages, request: Request, names: Sequence[str]) -> d
         if not raw:
             continue
         if name in spec.int_filters:
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 continue
             out[name] = int(raw)
         else:
@@ -110,7 +110,7 @@ def install(router: APIRouter, spec: CrudPages) -> None:
         filters = as_filters(spec.filters(session, viewer))
         kwargs = _filter_kwargs(spec, request, [f.name for f in filters])
         offset_raw = request.query_params.get("offset", "0")
-        offset = int(offset_raw) if offset_raw.isdigit() else 0
+        offset = int(offset_raw) if offset_raw.isdecimal() else 0
         items, total = spec.list(session, viewer, limit=PAGE_SIZE, offset=offset, **kwargs)
         page = ListPage(
             title_key=spec.title_key,

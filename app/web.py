@@ -70,7 +70,7 @@ def _nav(request: Request) -> list[NavItem]:
     items.append(("nav.introductions", "/introductions"))  # issue 6
     if viewer.is_office or viewer.is_agency:
         items.append(("nav.dispatches", "/dispatches"))  # issue 6
-    if viewer.is_office or viewer.organization_kind == OrgKind.hrss_bureau.value:
+    if viewer.is_office or (viewer.is_agency and viewer.organization_kind == OrgKind.hrss_bureau):
         items.append(("nav.public_interests", "/public-interests"))  # the public page's queue
     if viewer.is_office:
         items.append(("nav.organizations", "/organizations"))

@@ -401,6 +401,18 @@ class GroupMask:
     per: Literal["demand", "talent"] = "demand"
 
     def __post_init__(self) -> None:
+        for name in ("talent_group", "demand_group", "allowed"):
+            value = np.asarray(getattr(self, name))
+            want = np.bool_ if name == "allowed" else np.integer
+            if value.size and not np.issubdtype(value.dtype, want):
+                kind = "bools" if name == "allowed" else "integer labels"
+                raise MatchingInputError(f"{name} must hold {kind}, got {value.dtype}")
+            object.__setattr__(self, name, value.astype(bool if name == "allowed" else np.int64))
+        if self.allowed.ndim != 2:
+            raise MatchingInputError(
+                f"allowed must be a 2-d (talent groups, demand groups) array, "
+                f"got shape {self.allowed.shape}"
+            )
         n_tg, n_dg = self.allowed.shape
         for name, groups, n in (
             ("talent_group", self.talent_group, n_tg),

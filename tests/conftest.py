@@ -40,6 +40,22 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["TEST_DATABASE_URL"] = (
         make_url(url).set(database=name).render_as_string(hide_password=False)
     )
+    config.stash[_WORKER_DB] = (url, name)
+
+
+_WORKER_DB = pytest.StashKey[tuple[str, str]]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Drop the worker's database again (see `pytest_configure`)."""
+    made = config.stash.get(_WORKER_DB, None)
+    if made is None:
+        return
+    url, name = made
+    base = make_engine(Settings(database_url=url, _env_file=None).database_url)  # type: ignore[call-arg]
+    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    base.dispose()
 
 
 def _fresh_postgres(url: str) -> Engine:

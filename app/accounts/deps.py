@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -26,6 +27,16 @@ def _active_user(session: Session, user_id: int, auth_version: int) -> User | No
     return user
 
 
+def _session_live(request: Request, session: Session) -> bool:
+    """A page session signs in until it is logged out or its login is older than the session
+    lifetime (the cookie's own age restarts whenever the session changes, so it cannot say)."""
+    issued = request.session.get("iat")
+    max_age = request.app.state.settings.session_max_age_s
+    if not isinstance(issued, int) or time.time() - issued > max_age:
+        return False
+    return not session_revoked(session, request.session.get("sid"))
+
+
 def resolve_viewer(request: Request, session: Session) -> Viewer | None:
     """The viewer of this request, or None; bearer tokens win over the session cookie."""
     cached = getattr(request.state, "viewer", None)
@@ -40,13 +51,12 @@ def resolve_viewer(request: Request, session: Session) -> Viewer | None:
             user = _active_user(session, *claims)
     else:
         uid, av = request.session.get("uid"), request.session.get("av")
-        if (
-            isinstance(uid, int)
-            and isinstance(av, int)
-            and not session_revoked(session, request.session.get("sid"))
-        ):
-            user = _active_user(session, uid, av)
-            via_cookie = True
+        if isinstance(uid, int) and isinstance(av, int):
+            if _session_live(request, session):
+                user = _active_user(session, uid, av)
+                via_cookie = True
+            else:  # logged out, or too old: forget it, so that it cannot be kept fresh
+                request.session.clear()
     if user is None:
         return None
     viewer = Viewer.of(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -89,6 +90,7 @@ def login_submit(
                     "uid": user.id,
                     "av": user.auth_version,
                     "sid": new_session_id(),
+                    "iat": int(time.time()),
                     "csrf": new_csrf_token(),
                 }
             )

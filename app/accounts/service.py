@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.schemas import UserCreate, UserUpdate
@@ -108,9 +109,14 @@ def update_user(session: Session, viewer: Viewer, user_id: int, data: UserUpdate
 
 
 def revoke_session(session: Session, sid: object, max_age_s: int) -> None:
-    """Record a logged-out page session; forget those older than any live cookie can be."""
+    """Record a logged-out page session; forget those logged in longer ago than a session
+    lives (`resolve_viewer` refuses those by their login time anyway)."""
     if isinstance(sid, str) and sid and session.get(RevokedSession, sid) is None:
-        session.add(RevokedSession(sid=sid))
+        try:
+            with session.begin_nested():  # the same cookie logging out twice at once
+                session.add(RevokedSession(sid=sid))
+        except IntegrityError:
+            pass
     cutoff = utcnow() - dt.timedelta(seconds=max_age_s)
     session.execute(delete(RevokedSession).where(RevokedSession.revoked_at < cutoff))
     session.flush()

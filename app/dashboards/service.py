@@ -128,7 +128,7 @@ def _hours(a: dt.datetime | None, b: dt.datetime | None) -> float | None:
 
 
 def _group(code: str | None) -> str | None:
-    return code[0] if code and code[0].isdigit() else None
+    return code[0] if code and code[0].isdecimal() else None
 
 
 def latest_run_id(session: Session) -> int | None:

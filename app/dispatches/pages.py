@@ -28,7 +28,7 @@ PAGE_SIZE = 30
 
 def _int(raw: object) -> int | None:
     text = str(raw or "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _date(raw: object) -> dt.date | None:

@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _ids(values: Sequence[object]) -> list[int]:
-    return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
+    return [int(v) for v in values if isinstance(v, str) and v.isdecimal()]
 
 
 @router.get("/duplicates")

@@ -94,7 +94,7 @@ def upload_submit(
             file=file.file,
             filename=file.filename,
             id_key=str(request.app.state.settings.id_hash_key.get_secret_value()),
-            organization_id=int(org_raw) if org_raw.isdigit() else None,
+            organization_id=int(org_raw) if org_raw.isdecimal() else None,
         )
         session.commit()
     except Forbidden:

@@ -27,7 +27,7 @@ def list_page(request: Request, session: SessionDep, viewer: PageViewer) -> Resp
     q = request.query_params
     status = q.get("status") if q.get("status") in STATUSES else None
     raw = q.get("offset", "0")
-    offset = min(int(raw), 100_000) if raw.isdigit() else 0
+    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
     items, total = service.list_introductions(
         session, viewer, status=status, limit=PAGE_SIZE, offset=offset
     )
@@ -122,7 +122,7 @@ def interest_page(
             introduction_id,
             interested=interested,
             reason=reason,
-            version=int(version) if version.isdigit() else None,
+            version=int(version) if version.isdecimal() and len(version) < 10 else None,
         )
     except FieldErrors:
         return _detail(
@@ -166,7 +166,7 @@ def consent_page(
             introduction_id,
             consent=form.get("consent") == "yes",
             method=ConsentMethod(method),
-            version=int(version) if version.isdigit() else None,
+            version=int(version) if version.isdecimal() and len(version) < 10 else None,
         )
     except AppError as exc:
         return _refused(request, introduction_id, exc)
@@ -216,7 +216,7 @@ def outcome_page(
             outcome=IntroductionOutcome(outcome),
             reason=reason,
             keep_talent_active=form.get("keep_talent_active") == "on",
-            version=int(version) if version.isdigit() else None,
+            version=int(version) if version.isdecimal() and len(version) < 10 else None,
         )
     except AppError as exc:
         return _refused(request, introduction_id, exc)

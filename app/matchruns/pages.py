@@ -37,7 +37,7 @@ COMPONENTS = (
 def runs_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
     service.require_office(viewer)
     raw = request.query_params.get("offset", "0")
-    offset = min(int(raw), 100_000) if raw.isdigit() else 0
+    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
     runs, total = service.list_runs(session, viewer, limit=20, offset=offset)
     active = next((r for r in runs if r.status in service.ACTIVE), None)
     return render(

@@ -20,7 +20,7 @@ PAGE_SIZE = 30
 @router.get("/notifications")
 def inbox_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
     raw = request.query_params.get("offset", "0")
-    offset = min(int(raw), 100_000) if raw.isdigit() else 0
+    offset = min(int(raw), 100_000) if raw.isdecimal() else 0
     items, total = service.list_notifications(
         session, viewer, unread_only=False, limit=PAGE_SIZE, offset=offset
     )

@@ -44,7 +44,7 @@ def _page(
 ) -> Response:
     q = (request.query_params.get("q") or "").strip()[:100]
     raw = request.query_params.get("offset", "")
-    offset = min(int(raw), 100_000) if raw.isdigit() and len(raw) < 7 else 0
+    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
     demands, total = service.open_demands(session, q or None, limit=PAGE_SIZE, offset=offset)
     return render(
         request,
@@ -109,7 +109,7 @@ def interest_queue(request: Request, session: SessionDep, viewer: PageViewer) ->
     if status not in service.INTEREST_STATES:
         status = "new"
     raw = request.query_params.get("offset", "")
-    offset = min(int(raw), 100_000) if raw.isdigit() and len(raw) < 7 else 0
+    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
     rows, total = service.interest_queue(session, viewer, status, limit=PAGE_SIZE, offset=offset)
     return render(
         request,
@@ -120,6 +120,7 @@ def interest_queue(request: Request, session: SessionDep, viewer: PageViewer) ->
             "states": service.INTEREST_STATES,
             "pager": Pager(total, PAGE_SIZE, offset),
             "waiting": service.queue_size(session, viewer),
+            "can_decide": service.can_decide_interests(viewer),
         },
     )
 
@@ -133,7 +134,7 @@ def decide_interest(
     viewer: PageViewer,
     form: CheckedForm,
 ) -> Response:
-    service.decide_interest(session, viewer, interest_id, decision)
+    interest = service.decide_interest(session, viewer, interest_id, decision)
     session.commit()
-    flash(request, f"interest.{decision}ed")
+    flash(request, f"interest.{interest.status}")
     return redirect("/public-interests")

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.viewer import Viewer
@@ -146,14 +146,26 @@ def today() -> dt.date:
 INTEREST_STATES = ("new", "accepted", "declined")
 
 
+def has_interest_queue(viewer: Viewer) -> bool:
+    """Office staff see every registration; the intake agency (人社局) its own queue."""
+    return viewer.is_office or (
+        viewer.is_agency and viewer.organization_kind == OrgKind.hrss_bureau.value
+    )
+
+
+def can_decide_interests(viewer: Viewer) -> bool:
+    """Activating a draft changes a talent: the intake agency and office admins, not reviewers
+    (read-only)."""
+    return has_interest_queue(viewer) and (viewer.is_admin or viewer.is_agency)
+
+
 def _scoped_interests(viewer: Viewer) -> Select[PublicInterest]:
-    """Office staff see every registration; an agency its own queue; nobody else any."""
     stmt = select(PublicInterest)
+    if not has_interest_queue(viewer):
+        raise Forbidden()
     if viewer.is_office:
         return stmt
-    if viewer.is_agency:
-        return stmt.where(PublicInterest.organization_id == viewer.organization_id)
-    raise Forbidden()
+    return stmt.where(PublicInterest.organization_id == viewer.organization_id)
 
 
 def interest_queue(
@@ -178,28 +190,37 @@ def decide_interest(
     session: Session, viewer: Viewer, interest_id: int, decision: str
 ) -> PublicInterest:
     """Accept (the draft talent becomes active and joins the next match run) or decline a new
-    registration. Raises NotFound (out of scope), Conflict (already decided)."""
+    registration. Raises Forbidden (a reviewer), NotFound (out of scope), Conflict (already
+    decided, also by someone else at the same moment)."""
     if decision not in ("accept", "decline"):
         raise FieldErrors([{"field": "decision", "code": "enum", "params": {}}])
     interest = session.scalar(_scoped_interests(viewer).where(PublicInterest.id == interest_id))
     if interest is None:
         raise NotFound()
-    if interest.status != "new":
+    if not can_decide_interests(viewer):
+        raise Forbidden()
+    new_status = "accepted" if decision == "accept" else "declined"
+    # Compare-and-set: of two decisions at the same moment, exactly one finds it still new.
+    changed = session.execute(
+        update(PublicInterest)
+        .where(PublicInterest.id == interest.id, PublicInterest.status == "new")
+        .values(status=new_status)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict()
+    session.refresh(interest)
     if decision == "accept":
         talent = session.get(Talent, interest.talent_id)
         assert talent is not None  # the foreign key cascades
         talent.status = TalentStatus.active.value
-        interest.status = "accepted"
-    else:
-        interest.status = "declined"
     session.flush()
     return interest
 
 
 def queue_size(session: Session, viewer: Viewer) -> int:
     """New registrations waiting in the viewer's queue (0 for those without one)."""
-    if not (viewer.is_office or viewer.is_agency):
+    if not has_interest_queue(viewer):
         return 0
     stmt = _scoped_interests(viewer).where(PublicInterest.status == "new")
     return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

@@ -21,7 +21,7 @@ STATUSES = ("open", "pending", "locked", "approved", "rejected", "forbidden", "a
 
 
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw and raw.isdecimal() and len(raw) < 10 else None
 
 
 def _score(raw: str | None) -> float | None:
@@ -77,8 +77,10 @@ def bulk_review_page(
     items: list[tuple[int, int | None]] = []
     for raw in form.getlist("item"):
         sid, _, version = str(raw).partition(":")
-        if sid.isdigit() and len(sid) < 10:
-            items.append((int(sid), int(version) if version.isdigit() else None))
+        if sid.isdecimal() and len(sid) < 10:
+            items.append(
+                (int(sid), int(version) if version.isdecimal() and len(version) < 10 else None)
+            )
     action = str(form.get("action", ""))
     raw_reason = str(form.get("reason", ""))
     back = str(form.get("back", "/review"))

@@ -147,13 +147,13 @@ def test_hrss_staff_check_and_activate_or_decline_sign_ups_in_their_queue(
     # Only the intake agency and the office have the queue; other agencies see none of it.
     page_login(client, world.users["kejiju"])
     assert 'href="/public-interests"' not in client.get("/").text
-    assert "赵磊" not in client.get("/public-interests").text
+    assert client.get("/public-interests").status_code == 403
     assert (
         client.post(
             f"/public-interests/{first.id}/accept",
-            data={"csrf_token": csrf_from(client.get("/public-interests").text)},
+            data={"csrf_token": csrf_from(client.get("/").text)},
         ).status_code
-        == 404
+        == 403
     )
     client.cookies.clear()
 
@@ -171,6 +171,7 @@ def test_hrss_staff_check_and_activate_or_decline_sign_ups_in_their_queue(
     assert "将参加下一次匹配" in r.text
     r = client.post(f"/public-interests/{second.id}/decline", data={"csrf_token": token})
     assert r.status_code == 200
+    assert "已标记为不予受理" in r.text
     db.expire_all()
     assert db.get_one(Talent, first.talent_id).status == "active"
     assert db.get_one(Talent, second.talent_id).status == "inactive"
@@ -190,3 +191,28 @@ def test_hrss_staff_check_and_activate_or_decline_sign_ups_in_their_queue(
     assert "没有待处理的报名" in client.get("/public-interests").text
     assert "赵磊" in client.get("/public-interests?status=accepted").text
     assert "Sign-ups from the public page" in client.get("/public-interests?lang=en").text
+
+
+def test_reviewers_read_the_queue_but_cannot_decide(
+    app: Any, client: Any, db: Session, world: World
+) -> None:
+    from tests.app.helpers import page_login
+
+    assert _post(client, app, world.demands["general"].id).status_code == 303
+    client.cookies.clear()
+    interest = db.scalars(select(PublicInterest)).one()
+    page_login(client, world.users["reviewer"])
+    queue = client.get("/public-interests")
+    assert "赵磊" in queue.text
+    assert 'action="/public-interests/' not in queue.text  # no buttons for a read-only role
+    r = client.post(
+        f"/public-interests/{interest.id}/accept", data={"csrf_token": csrf_from(queue.text)}
+    )
+    assert r.status_code == 403
+    db.expire_all()
+    assert interest.status == "new"
+    assert db.get_one(Talent, interest.talent_id).status == "inactive"
+    client.cookies.clear()
+    page_login(client, world.users["chamber"])
+    assert client.get("/public-interests").status_code == 403
+    assert client.get("/public-interests?offset=²").status_code == 403

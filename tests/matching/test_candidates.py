@@ -121,3 +121,12 @@ def test_non_finite_vectors_are_named(n_queries: int, per: str, bad: float) -> N
     items[17, 3] = 0.0
     with pytest.raises(MatchingInputError, match="must be finite"):
         candidates(t, d, k=3, per=per)  # type: ignore[arg-type]
+
+
+def test_group_mask_takes_lists_and_names_bad_input() -> None:
+    mask = GroupMask([0, 1], [0], [[True], [False]])  # type: ignore[arg-type]
+    assert mask.dense().tolist() == [[True], [False]]
+    with pytest.raises(MatchingInputError, match="integer labels"):
+        GroupMask(np.array([0.5]), np.array([0]), np.ones((1, 1), dtype=bool))
+    with pytest.raises(MatchingInputError, match="2-d"):
+        GroupMask(np.array([0]), np.array([0]), np.ones(3, dtype=bool))

@@ -17,6 +17,7 @@ from matching import (
     MatchingInputError,
     TalentProfile,
     Weights,
+    candidates,
     explain_pair,
     hard_requirement_mask,
     score_pairs,
@@ -341,3 +342,23 @@ def test_applies_says_which_requirements_the_demand_states() -> None:
     # known = applies and the talent side is known: talent 2 has no skills on record
     assert s.known["required_skills"].tolist() == [True, False, False, False]
     assert (s.known["education"] <= s.applies["education"]).all()
+
+
+def test_candidates_lend_their_inner_products_to_the_meaning_component() -> None:
+    rng = np.random.default_rng(3)
+    tv = rng.standard_normal((40, 16)).astype(np.float32)
+    dv = rng.standard_normal((7, 16)).astype(np.float32)
+    tv /= np.linalg.norm(tv, axis=1, keepdims=True)
+    dv /= np.linalg.norm(dv, axis=1, keepdims=True)
+    talents = [TalentProfile(i) for i in range(40)]
+    demands = [DemandProfile(j) for j in range(7)]
+    for per in ("demand", "talent"):
+        cand = candidates(tv, dv, k=5, per=per)  # type: ignore[arg-type]
+        reused = score_pairs(talents, demands, talent_vectors=tv, demand_vectors=dv, pairs=cand)
+        ti, di = cand.pairs()
+        fresh = score_pairs(talents, demands, talent_vectors=tv, demand_vectors=dv, pairs=(ti, di))
+        np.testing.assert_allclose(
+            reused.components["meaning"], fresh.components["meaning"], atol=1e-5
+        )
+    with pytest.raises(MatchingInputError, match="other vectors"):
+        score_pairs(talents, demands, talent_vectors=tv, demand_vectors=dv[::-1].copy(), pairs=cand)

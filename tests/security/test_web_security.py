@@ -167,6 +167,41 @@ def test_logging_out_revokes_the_session_cookie_everywhere(
     assert second.get("/", follow_redirects=False).status_code == 200
 
 
+def _signed_session(app: Any, data: dict[str, Any]) -> str:
+    """A session cookie as the app itself would sign it (Starlette's SessionMiddleware)."""
+    import base64
+    import json
+
+    from itsdangerous import TimestampSigner
+
+    secret = app.state.settings.secret_key.get_secret_value()
+    payload = base64.b64encode(json.dumps(data).encode())
+    return TimestampSigner(secret).sign(payload).decode()
+
+
+def test_a_session_lives_no_longer_than_its_lifetime_from_login(
+    client: TestClient, world: World
+) -> None:
+    import time
+
+    app: Any = client.app
+    user = world.users["kejiju"]
+    max_age = app.state.settings.session_max_age_s
+    base = {"uid": user.id, "av": user.auth_version, "sid": "s" * 43, "csrf": "c"}
+    fresh = TestClient(app, raise_server_exceptions=False)
+    fresh.cookies.set("ts_session", _signed_session(app, base | {"iat": int(time.time())}))
+    assert fresh.get("/", follow_redirects=False).status_code == 200
+    # Re-signed on every change, the cookie itself stays young; the login time does not.
+    old = TestClient(app, raise_server_exceptions=False)
+    stale = base | {"iat": int(time.time()) - max_age - 5}
+    old.cookies.set("ts_session", _signed_session(app, stale))
+    assert old.get("/", follow_redirects=False).status_code == 303
+    # A cookie from before sessions had ids and login times signs nobody in either.
+    legacy = TestClient(app, raise_server_exceptions=False)
+    legacy.cookies.set("ts_session", _signed_session(app, {"uid": user.id, "av": 1}))
+    assert legacy.get("/", follow_redirects=False).status_code == 303
+
+
 def test_deactivated_user_loses_the_session_and_the_token(
     client: TestClient, db: Session, world: World
 ) -> None:
