@@ -539,7 +539,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "已启用该人才，将参加下一次匹配。",
         "Talent activated: it joins the next match run.",
     ),
-    "interest.declined": ("已标记为不予受理。", "Marked as declined."),
+    "interest.declined": (
+        "已标记为不予受理。如本人不应留档，可在“不予受理”中删除其个人数据。",
+        "Marked as declined. If the person should not stay on file, erase their personal data "
+        "from the Declined tab.",
+    ),
     "interest.empty.new": ("没有待处理的报名。", "No sign-up is waiting."),
     "interest.empty.accepted": ("还没有启用过报名。", "No sign-up has been activated yet."),
     "interest.empty.declined": ("没有不予受理的报名。", "No sign-up has been declined."),

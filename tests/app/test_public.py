@@ -190,6 +190,9 @@ def test_hrss_staff_check_and_activate_or_decline_sign_ups_in_their_queue(
     assert (first.status, second.status) == ("accepted", "declined")
     assert "没有待处理的报名" in client.get("/public-interests").text
     assert "赵磊" in client.get("/public-interests?status=accepted").text
+    declined = client.get("/public-interests?status=declined").text
+    assert f'href="/talents/{second.talent_id}/erase"' in declined  # the way to not keep it
+    assert client.get(f"/talents/{second.talent_id}/erase").status_code == 200
     assert "Sign-ups from the public page" in client.get("/public-interests?lang=en").text
 
 
