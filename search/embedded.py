@@ -16,9 +16,11 @@ Ranking
 -------
 Keyword score: FTS5 ``bm25()`` with the spec's field weights (grams count half a word). BM25
 adds up over terms, so each query piece (a word, or CJK text) is looked up on its own and its
-matches and scores are kept in a small in-memory cache (``term_cache_size`` pieces; any write
-empties it); a term scores the best of its synonyms, a document the sum of its terms, divided
-by the best score of the query so that it lies in (0, 1]. Filters are numpy masks over the
+matches and scores are kept in a small in-memory cache (``term_cache_size`` pieces; a write does
+not empty it: deleted documents drop out, documents written since are looked up on the next use,
+and a piece is looked up in full again once 1 % of the index has changed); a term scores the
+best of its synonyms, a document the sum of its terms, divided by the best score of the query so
+that it lies in (0, 1]. Filters are numpy masks over the
 columnar cache, so they cost the same whatever the words. Meaning: the cosine of the
 document's and the query's unit vectors, clipped to [0, 1]; a document without a vector scores
 0. With ``r = semantic_ratio`` the score is ``(1 - r) * keywords + r * meaning``. The hits are
@@ -36,7 +38,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -266,6 +268,21 @@ def _number_text(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+@dataclass
+class _PieceHits:
+    """One query piece's matches: positions and keyword scores, computed in full when the
+    cache had seen ``base_changes`` changes, extended to the documents up to ``covered``."""
+
+    positions: IntArray
+    scores: F64Array
+    covered: int
+    base_changes: int
+
+
+#: Share of the index that may change before a cached piece is looked up in full again.
+REFRESH_SHARE = 0.01
+
+
 class _Cache:
     """Everything a search needs in memory for one index, by position (rowid order)."""
 
@@ -283,9 +300,12 @@ class _Cache:
         self.has_vector = _Growable(np.bool_, False)
         self.vocab: set[str] = set()
         self._by_first: dict[str, list[str]] | None = None
-        # Query piece → (positions, keyword score) of the documents it matches; any write
-        # empties it (positions and statistics change).
-        self.pieces: OrderedDict[Piece, tuple[IntArray, F64Array]] = OrderedDict()
+        # Query piece → its matches (see `_PieceHits`). Writes do not empty it: deleted
+        # documents drop out through `alive`, and documents appended since are looked up on
+        # the next use (rowids only grow); a full lookup again once the index has changed by
+        # more than REFRESH_SHARE since, so that BM25's statistics stay close.
+        self.pieces: OrderedDict[Piece, _PieceHits] = OrderedDict()
+        self.changes = 0  # documents appended or removed since the cache was loaded
 
     @property
     def n(self) -> int:
@@ -298,7 +318,7 @@ class _Cache:
         vectors: Sequence[FloatVector | None],
     ) -> None:
         first = self.n
-        self.pieces.clear()
+        self.changes += len(rowids)
         self.rowids.extend(rowids)
         self.alive.extend([True] * len(rowids))
         for name, column in self.columns.items():
@@ -330,9 +350,10 @@ class _Cache:
         return np.where(found, positions, -1)
 
     def kill(self, rowids: Iterable[int]) -> None:
-        self.pieces.clear()
         positions = self.positions(np.fromiter(rowids, dtype=np.int64))
-        self.alive.view()[positions[positions >= 0]] = False
+        positions = positions[positions >= 0]
+        self.changes += int(positions.size)
+        self.alive.view()[positions] = False
 
     def typo_variants(self, word: str) -> list[str]:
         budget = typo_budget(word)
@@ -365,7 +386,8 @@ class EmbeddedBackend:
         its own, not the app's database.
     busy_timeout_s : how long a write waits for another process's write before `SearchTimeout`.
     term_cache_size : how many query pieces (words) keep their matches in memory between
-        searches; any write empties this cache. 0 looks every piece up in SQLite each time.
+        searches; writes keep it (see "Ranking" above). 0 looks every piece up in SQLite each
+        time.
 
     Examples
     --------
@@ -775,23 +797,49 @@ class EmbeddedBackend:
         found = cache.pieces.get(piece)
         if found is not None:
             cache.pieces.move_to_end(piece)
-            return found
+            drift = cache.changes - found.base_changes
+            if found.covered == cache.n and drift == 0:
+                return found.positions, found.scores
+            if drift <= REFRESH_SHARE * max(found.covered, 1):
+                if found.covered < cache.n:  # documents appended since: look up only those
+                    after = int(cache.rowids.view()[found.covered - 1]) if found.covered else 0
+                    positions, scores = self._lookup(conn, spec, cache, piece, after)
+                    found.positions = np.concatenate([found.positions, positions])
+                    found.scores = np.concatenate([found.scores, scores])
+                    found.covered = cache.n
+                return found.positions, found.scores
+        positions, scores = self._lookup(conn, spec, cache, piece, None)
+        if self._term_cache_size:
+            cache.pieces[piece] = _PieceHits(positions, scores, cache.n, cache.changes)
+            cache.pieces.move_to_end(piece)
+            if len(cache.pieces) > self._term_cache_size:
+                cache.pieces.popitem(last=False)
+        return positions, scores
+
+    @staticmethod
+    def _lookup(
+        conn: sqlite3.Connection,
+        spec: IndexSpec,
+        cache: _Cache,
+        piece: Piece,
+        after_rowid: int | None,
+    ) -> tuple[IntArray, F64Array]:
+        """FTS5 matches of one piece (only rows after ``after_rowid`` when given), as cache
+        positions and positive BM25 scores."""
         name = spec.name
+        where = f"{name}_fts MATCH ?" + ("" if after_rowid is None else " AND rowid > ?")
+        params: tuple[object, ...] = (_piece_expression(spec, piece, cache),)
+        if after_rowid is not None:
+            params += (after_rowid,)
         rows = conn.execute(
-            f"SELECT rowid, bm25({name}_fts, {_bm25_weights(spec)}) FROM {name}_fts "
-            f"WHERE {name}_fts MATCH ?",
-            (_piece_expression(spec, piece, cache),),
+            f"SELECT rowid, bm25({name}_fts, {_bm25_weights(spec)}) FROM {name}_fts WHERE {where}",
+            params,
         ).fetchall()
         rowids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
         bm25 = np.fromiter((row[1] for row in rows), np.float64, len(rows))
         positions = cache.positions(rowids)
         keep = positions >= 0
-        found = (positions[keep], -bm25[keep])
-        if self._term_cache_size:
-            cache.pieces[piece] = found
-            if len(cache.pieces) > self._term_cache_size:
-                cache.pieces.popitem(last=False)
-        return found
+        return positions[keep], -bm25[keep]
 
     def _rank(
         self,
