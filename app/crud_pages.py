@@ -29,7 +29,18 @@ from app.forms import (
     validate_form,
 )
 from app.i18n import locale_of, translate
-from app.web import DetailPage, ListPage, Pager, Row, flash, form_page, redirect, render
+from app.web import (
+    DetailPage,
+    ListPage,
+    Pager,
+    Row,
+    flash,
+    form_page,
+    offset_param,
+    redirect,
+    render,
+    whole_number,
+)
 
 PAGE_SIZE = 20
 
@@ -73,9 +84,10 @@ def _filter_kwargs(spec: CrudPages, request: Request, names: Sequence[str]) -> d
         if not raw:
             continue
         if name in spec.int_filters:
-            if not raw.isdecimal():
+            number = whole_number(raw)
+            if number is None:
                 continue
-            out[name] = int(raw)
+            out[name] = number
         else:
             out[name] = raw
     return out
@@ -109,8 +121,7 @@ def install(router: APIRouter, spec: CrudPages) -> None:
         locale = locale_of(request)
         filters = as_filters(spec.filters(session, viewer))
         kwargs = _filter_kwargs(spec, request, [f.name for f in filters])
-        offset_raw = request.query_params.get("offset", "0")
-        offset = int(offset_raw) if offset_raw.isdecimal() else 0
+        offset = offset_param(request, most=None)
         items, total = spec.list(session, viewer, limit=PAGE_SIZE, offset=offset, **kwargs)
         page = ListPage(
             title_key=spec.title_key,

@@ -101,6 +101,24 @@ def page_url(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
 
+def whole_number(raw: object, *, max_digits: int = 9) -> int | None:
+    """A non-negative whole number typed into a form or URL, else None: decimal digits only and
+    at most ``max_digits`` of them, so "²", "-1", "1e3" or 5,000 digits never reach `int()`
+    (which would raise) or the database (which would overflow).
+
+    >>> whole_number("42"), whole_number("²"), whole_number("-1"), whole_number("9" * 10)
+    (42, None, None, None)
+    """
+    text = str(raw or "")
+    return int(text) if text.isdecimal() and len(text) <= max_digits else None
+
+
+def offset_param(request: Request, *, most: int | None = 100_000) -> int:
+    """The list's ``offset`` query parameter: 0 unless a whole number, at most ``most``."""
+    offset = whole_number(request.query_params.get("offset")) or 0
+    return offset if most is None else min(offset, most)
+
+
 @dataclass(frozen=True)
 class Pager:
     total: int

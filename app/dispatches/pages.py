@@ -20,15 +20,10 @@ from app.i18n import locale_of, translate
 from app.matchruns.service import require_office
 from app.models import Demand, Organization, Talent
 from app.models.enums import ORG_KIND_SIDE, DemandStatus, Side, TalentStatus
-from app.web import Pager, flash, redirect, render
+from app.web import Pager, flash, offset_param, redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
-
-
-def _int(raw: object) -> int | None:
-    text = str(raw or "")
-    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _date(raw: object) -> dt.date | None:
@@ -50,12 +45,12 @@ def _board(
 ) -> Response:
     q = request.query_params
     overdue = True if q.get("overdue") == "1" else None
-    offset = min(_int(q.get("offset")) or 0, 100_000)
+    offset = offset_param(request)
     items, total = service.list_dispatches(
         session,
         viewer,
         overdue=overdue,
-        demand_id=_int(q.get("demand_id")),
+        demand_id=whole_number(q.get("demand_id")),
         limit=PAGE_SIZE,
         offset=offset,
     )
@@ -124,8 +119,8 @@ def dispatch_submit(
     errors: dict[str, str] = {}
     locale = locale_of(request)
     demand_id, org_id, due = (
-        _int(values["demand_id"]),
-        _int(values["organization_id"]),
+        whole_number(values["demand_id"]),
+        whole_number(values["organization_id"]),
         _date(values["due_date"]),
     )
     rules = form.get("action") == "rules"
@@ -157,7 +152,7 @@ def dispatch_submit(
 def nominate_submit(
     dispatch_id: int, request: Request, session: SessionDep, viewer: PageViewer, form: CheckedForm
 ) -> Response:
-    ids = [i for i in (_int(x) for x in form.getlist("talent_id")) if i is not None]
+    ids = [i for i in (whole_number(x) for x in form.getlist("talent_id")) if i is not None]
     if not ids:
         flash(request, "dispatch.choose_talents")
         return redirect("/dispatches")

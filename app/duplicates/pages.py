@@ -12,13 +12,13 @@ from app.db import SessionDep
 from app.duplicates import service
 from app.errors import Forbidden
 from app.i18n import locale_of
-from app.web import flash, redirect, render
+from app.web import flash, redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 
 
 def _ids(values: Sequence[object]) -> list[int]:
-    return [int(v) for v in values if isinstance(v, str) and v.isdecimal()]
+    return [n for v in values if isinstance(v, str) and (n := whole_number(v)) is not None]
 
 
 @router.get("/duplicates")

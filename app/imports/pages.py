@@ -20,7 +20,7 @@ from app.imports import service
 from app.imports.columns import KINDS
 from app.imports.schemas import ImportRead
 from app.models.enums import Side
-from app.web import flash, redirect, render
+from app.web import flash, redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,7 +94,7 @@ def upload_submit(
             file=file.file,
             filename=file.filename,
             id_key=str(request.app.state.settings.id_hash_key.get_secret_value()),
-            organization_id=int(org_raw) if org_raw.isdecimal() else None,
+            organization_id=whole_number(org_raw),
         )
         session.commit()
     except Forbidden:

@@ -15,7 +15,7 @@ from app.i18n import locale_of
 from app.introductions import service
 from app.models.enums import ConsentMethod, IntroductionOutcome
 from app.review.states import INTRODUCTION_TRANSITIONS
-from app.web import Pager, flash, redirect, render
+from app.web import Pager, flash, offset_param, redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -26,8 +26,7 @@ STATUSES = tuple(INTRODUCTION_TRANSITIONS)
 def list_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
     q = request.query_params
     status = q.get("status") if q.get("status") in STATUSES else None
-    raw = q.get("offset", "0")
-    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
+    offset = offset_param(request)
     items, total = service.list_introductions(
         session, viewer, status=status, limit=PAGE_SIZE, offset=offset
     )
@@ -122,7 +121,7 @@ def interest_page(
             introduction_id,
             interested=interested,
             reason=reason,
-            version=int(version) if version.isdecimal() and len(version) < 10 else None,
+            version=whole_number(version),
         )
     except FieldErrors:
         return _detail(
@@ -166,7 +165,7 @@ def consent_page(
             introduction_id,
             consent=form.get("consent") == "yes",
             method=ConsentMethod(method),
-            version=int(version) if version.isdecimal() and len(version) < 10 else None,
+            version=whole_number(version),
         )
     except AppError as exc:
         return _refused(request, introduction_id, exc)
@@ -216,7 +215,7 @@ def outcome_page(
             outcome=IntroductionOutcome(outcome),
             reason=reason,
             keep_talent_active=form.get("keep_talent_active") == "on",
-            version=int(version) if version.isdecimal() and len(version) < 10 else None,
+            version=whole_number(version),
         )
     except AppError as exc:
         return _refused(request, introduction_id, exc)

@@ -15,7 +15,7 @@ from app.errors import FieldErrors, Forbidden, NotFound
 from app.matchruns import service
 from app.models import Demand, Suggestion, Talent
 from app.talents.service import get_talent
-from app.web import Pager, flash, redirect, render
+from app.web import Pager, flash, offset_param, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,8 +36,7 @@ COMPONENTS = (
 @router.get("/match-runs")
 def runs_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
     service.require_office(viewer)
-    raw = request.query_params.get("offset", "0")
-    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
+    offset = offset_param(request)
     runs, total = service.list_runs(session, viewer, limit=20, offset=offset)
     active = next((r for r in runs if r.status in service.ACTIVE), None)
     return render(

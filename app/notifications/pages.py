@@ -11,7 +11,7 @@ from app.i18n import locale_of
 from app.models import Notification
 from app.notifications import service
 from app.notifications.api import message
-from app.web import Pager, redirect, render
+from app.web import Pager, offset_param, redirect, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
@@ -19,8 +19,7 @@ PAGE_SIZE = 30
 
 @router.get("/notifications")
 def inbox_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    raw = request.query_params.get("offset", "0")
-    offset = min(int(raw), 100_000) if raw.isdecimal() else 0
+    offset = offset_param(request)
     items, total = service.list_notifications(
         session, viewer, unread_only=False, limit=PAGE_SIZE, offset=offset
     )

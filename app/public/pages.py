@@ -14,7 +14,7 @@ from app.i18n import locale_of
 from app.models.enums import Education
 from app.public import service
 from app.security import LoginThrottle
-from app.web import Pager, flash, redirect, render
+from app.web import Pager, flash, offset_param, redirect, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -43,8 +43,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     q = (request.query_params.get("q") or "").strip()[:100]
-    raw = request.query_params.get("offset", "")
-    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
+    offset = offset_param(request)
     demands, total = service.open_demands(session, q or None, limit=PAGE_SIZE, offset=offset)
     return render(
         request,
@@ -108,8 +107,7 @@ def interest_queue(request: Request, session: SessionDep, viewer: PageViewer) ->
     status = request.query_params.get("status", "new")
     if status not in service.INTEREST_STATES:
         status = "new"
-    raw = request.query_params.get("offset", "")
-    offset = min(int(raw), 100_000) if raw.isdecimal() and len(raw) < 7 else 0
+    offset = offset_param(request)
     rows, total = service.interest_queue(session, viewer, status, limit=PAGE_SIZE, offset=offset)
     return render(
         request,

@@ -13,15 +13,11 @@ from app.matchruns.service import require_office
 from app.models import Organization
 from app.models.enums import INDUSTRY_SECTIONS, RejectReason, Side
 from app.review import service
-from app.web import Pager, flash, redirect, render
+from app.web import Pager, flash, offset_param, redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 10
 STATUSES = ("open", "pending", "locked", "approved", "rejected", "forbidden", "all")
-
-
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdecimal() and len(raw) < 10 else None
 
 
 def _score(raw: str | None) -> float | None:
@@ -38,14 +34,14 @@ def queue_page(request: Request, session: SessionDep, viewer: PageViewer) -> Res
     q = request.query_params
     status = q.get("status", "open")
     filters = service.QueueFilters(
-        agency_id=_int(q.get("agency_id")),
-        chamber_id=_int(q.get("chamber_id")),
+        agency_id=whole_number(q.get("agency_id")),
+        chamber_id=whole_number(q.get("chamber_id")),
         industry=q.get("industry") if q.get("industry") in INDUSTRY_SECTIONS else None,
         min_score=_score(q.get("min_score")),
         status=status if status in STATUSES else "open",
         proposed_only=q.get("proposed") == "1",
     )
-    offset = min(_int(q.get("offset")) or 0, 100_000)
+    offset = offset_param(request)
     run, groups, total = service.review_queue(
         session, viewer, filters, limit=PAGE_SIZE, offset=offset
     )
@@ -77,10 +73,9 @@ def bulk_review_page(
     items: list[tuple[int, int | None]] = []
     for raw in form.getlist("item"):
         sid, _, version = str(raw).partition(":")
-        if sid.isdecimal() and len(sid) < 10:
-            items.append(
-                (int(sid), int(version) if version.isdecimal() and len(version) < 10 else None)
-            )
+        suggestion_id = whole_number(sid)
+        if suggestion_id is not None:
+            items.append((suggestion_id, whole_number(version)))
     action = str(form.get("action", ""))
     raw_reason = str(form.get("reason", ""))
     back = str(form.get("back", "/review"))

@@ -167,6 +167,20 @@ def test_logging_out_revokes_the_session_cookie_everywhere(
     assert second.get("/", follow_redirects=False).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/talents", "/demands", "/introductions", "/match-runs", "/notifications", "/review",
+     "/dispatches", "/public-interests", "/public/demands"],
+)  # fmt: skip
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000, "-1", "1e3"])
+def test_odd_numbers_in_the_url_are_ignored_not_500(
+    client: TestClient, world: World, path: str, number: str
+) -> None:
+    page_login(client, world.users["admin"])
+    response = client.get(path, params={"offset": number, "organization_id": number})
+    assert response.status_code == 200, (path, number)
+
+
 def _signed_session(app: Any, data: dict[str, Any]) -> str:
     """A session cookie as the app itself would sign it (Starlette's SessionMiddleware)."""
     import base64
