@@ -23,6 +23,20 @@ from app.main import create_app
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+def _on_server(url: str, *statements: str) -> None:
+    """Run statements such as CREATE/DROP DATABASE on the server of ``url`` (outside any
+    transaction, as PostgreSQL requires)."""
+    base = make_engine(Settings(database_url=url, _env_file=None).database_url)  # type: ignore[call-arg]
+    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    base.dispose()
+
+
+def _drop(name: str) -> str:
+    return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist each worker gets its own PostgreSQL database beside
     TEST_DATABASE_URL's (``<name>_gw0``...), recreated empty, and TEST_DATABASE_URL points to
@@ -31,12 +45,8 @@ def pytest_configure(config: pytest.Config) -> None:
     url = os.environ.get("TEST_DATABASE_URL")
     if not worker or not url:
         return
-    base = make_engine(Settings(database_url=url, _env_file=None).database_url)  # type: ignore[call-arg]
-    name = f"{base.url.database}_{worker}"
-    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base.dispose()
+    name = f"{make_url(url).database}_{worker}"
+    _on_server(url, _drop(name), f'CREATE DATABASE "{name}"')
     os.environ["TEST_DATABASE_URL"] = (
         make_url(url).set(database=name).render_as_string(hide_password=False)
     )
@@ -49,13 +59,9 @@ _WORKER_DB = pytest.StashKey[tuple[str, str]]()
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Drop the worker's database again (see `pytest_configure`)."""
     made = config.stash.get(_WORKER_DB, None)
-    if made is None:
-        return
-    url, name = made
-    base = make_engine(Settings(database_url=url, _env_file=None).database_url)  # type: ignore[call-arg]
-    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    base.dispose()
+    if made is not None:
+        url, name = made
+        _on_server(url, _drop(name))
 
 
 def _fresh_postgres(url: str) -> Engine:
@@ -191,18 +197,12 @@ def _live_database(backend: str, data_dir: Path) -> tuple[str, Any]:
 
     if backend == "sqlite":
         return f"sqlite:///{data_dir / 'live.db'}", lambda: None
-    base = make_engine(Settings(database_url=os.environ["TEST_DATABASE_URL"]).database_url)
+    server = os.environ["TEST_DATABASE_URL"]
     name = f"ts_live_{uuid.uuid4().hex[:12]}"
-    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.url.set(database=name).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        base.dispose()
-
-    return url, drop
+    _on_server(server, f'CREATE DATABASE "{name}"')
+    driver_url = make_url(Settings(database_url=server, _env_file=None).database_url)  # type: ignore[call-arg]
+    url = driver_url.set(database=name).render_as_string(hide_password=False)
+    return url, lambda: _on_server(server, _drop(name))
 
 
 @pytest.fixture
