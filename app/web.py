@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.i18n import enum_label, locale_of, translate
-from app.models.enums import OrgKind
+from app.public.service import has_interest_queue
 from app.security import new_csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -70,7 +70,7 @@ def _nav(request: Request) -> list[NavItem]:
     items.append(("nav.introductions", "/introductions"))  # issue 6
     if viewer.is_office or viewer.is_agency:
         items.append(("nav.dispatches", "/dispatches"))  # issue 6
-    if viewer.is_office or (viewer.is_agency and viewer.organization_kind == OrgKind.hrss_bureau):
+    if has_interest_queue(viewer):
         items.append(("nav.public_interests", "/public-interests"))  # the public page's queue
     if viewer.is_office:
         items.append(("nav.organizations", "/organizations"))

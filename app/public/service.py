@@ -205,11 +205,9 @@ def decide_interest(
         update(PublicInterest)
         .where(PublicInterest.id == interest.id, PublicInterest.status == "new")
         .values(status=new_status)
-        .execution_options(synchronize_session=False)
-    )
+    )  # the ORM also sets `interest.status` in the session
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict()
-    session.refresh(interest)
     if decision == "accept":
         talent = session.get(Talent, interest.talent_id)
         assert talent is not None  # the foreign key cascades
