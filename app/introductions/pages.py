@@ -113,7 +113,6 @@ def interest_page(
 ) -> Response:
     interested = form.get("interested") == "yes"
     reason = str(form.get("reason", ""))[:1000]
-    version = str(form.get("version", ""))
     try:
         service.answer_interest(
             session,
@@ -121,7 +120,7 @@ def interest_page(
             introduction_id,
             interested=interested,
             reason=reason,
-            version=whole_number(version),
+            version=whole_number(form.get("version")),
         )
     except FieldErrors:
         return _detail(
@@ -157,7 +156,6 @@ def consent_page(
             errors={"method": "introductions.method_required"},
             status_code=422,
         )
-    version = str(form.get("version", ""))
     try:
         service.record_consent(
             session,
@@ -165,7 +163,7 @@ def consent_page(
             introduction_id,
             consent=form.get("consent") == "yes",
             method=ConsentMethod(method),
-            version=whole_number(version),
+            version=whole_number(form.get("version")),
         )
     except AppError as exc:
         return _refused(request, introduction_id, exc)
@@ -206,7 +204,6 @@ def outcome_page(
             values={"reason": reason},
             status_code=422,
         )
-    version = str(form.get("version", ""))
     try:
         service.record_outcome(
             session,
@@ -215,7 +212,7 @@ def outcome_page(
             outcome=IntroductionOutcome(outcome),
             reason=reason,
             keep_talent_active=form.get("keep_talent_active") == "on",
-            version=whole_number(version),
+            version=whole_number(form.get("version")),
         )
     except AppError as exc:
         return _refused(request, introduction_id, exc)
