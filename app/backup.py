@@ -8,12 +8,15 @@ The search index is not backed up: after a restore, `talent-supermarket reindex`
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from app.private_files import FILE_MODE, private_file
 
 
 class BackupError(Exception):
@@ -39,8 +42,9 @@ def _tool(name: str) -> str:
 
 
 def backup(database_url: str, target: Path) -> Path:
-    """Write a backup of the database to `target`; returns it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write a backup of the database to `target` (readable by this user only); returns it."""
+    private_file(target)
+    os.chmod(target, FILE_MODE)  # an existing file is overwritten: it holds the data now
     if make_url(database_url).get_backend_name() == "sqlite":
         source = sqlite3.connect(_sqlite_path(database_url))
         dest = sqlite3.connect(target)
@@ -65,7 +69,7 @@ def restore(database_url: str, source: Path) -> None:
         raise BackupError(f"no backup file at {source}")
     if make_url(database_url).get_backend_name() == "sqlite":
         src = sqlite3.connect(source)
-        dest = sqlite3.connect(_sqlite_path(database_url))
+        dest = sqlite3.connect(private_file(_sqlite_path(database_url)))
         try:
             with dest:
                 src.backup(dest)

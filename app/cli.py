@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import subprocess
 from typing import Annotated, Any
 
@@ -10,9 +11,9 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from app.audit import install_audit_hook, set_actor
-from app.config import Settings
-from app.db import make_engine, make_session_factory, migrate
+from app.audit.trail import install_audit_hook
+from app.config import Settings, has_public_key, load_settings
+from app.db import make_engine, make_session_factory, migrate, set_actor
 from app.errors import FieldErrors, field_errors_from_pydantic, render_field_errors
 from app.models import Organization
 from app.models.enums import Role
@@ -31,7 +32,7 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 @cli.command("migrate")
 def migrate_cmd() -> None:
     """Create or upgrade the database schema."""
-    settings = Settings()
+    settings = load_settings()
     engine = _engine(settings)
     migrate(engine)
     if settings.job_queue == "procrastinate":
@@ -51,7 +52,7 @@ def demo_cmd(
     """Load the deterministic demo city (organisations, users, enterprises, demands, talents)."""
     from app.demo import load_demo
 
-    settings = Settings()
+    settings = load_settings()
     engine = _engine(settings)
     factory = make_session_factory(engine)
     with factory.begin() as session:
@@ -84,23 +85,48 @@ def serve_cmd(
     """Serve the web service and API."""
     import uvicorn
 
-    settings = Settings()
+    settings = load_settings()
     host, port = host or settings.host, port or settings.port
+    if has_public_key(settings) and not is_loopback(host):
+        typer.echo(
+            f"refusing to serve on {host}: SECRET_KEY or ID_HASH_KEY is the public default "
+            "printed in the source, so anyone could sign in as anyone. Set both to secrets of "
+            "your own, or unset them to use the keys generated in DATA_DIR "
+            f"({settings.data_dir}); or serve on 127.0.0.1 only.",
+            err=True,
+        )
+        raise typer.Exit(2)
     typer.echo(f"人才超市 Talent Supermarket: http://{host}:{port}/  (API docs: /docs)")
     typer.echo(
         "demo logins (password talent-demo): " + ", ".join(f"{u} ({r})" for u, r in DEMO_LOGINS)
     )
-    uvicorn.run(
-        "app.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        log_level="info",
+    uvicorn.run("app.asgi:app", **server_options(host, port, workers))
+
+
+def server_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """uvicorn's options for `serve`."""
+    return {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        # Off: uvicorn's own would believe X-Forwarded-For from any loopback peer (or from
+        # FORWARDED_ALLOW_IPS); the app trusts it only from TRUSTED_PROXIES (create_app).
+        "proxy_headers": False,
+        "log_level": "info",
         # uvicorn kills a worker that misses a 5 s health ping; a worker importing torch and
         # loading the encoder on a busy 2-core machine can miss it and is killed in a loop.
-        timeout_worker_healthcheck=60,
-    )
+        "timeout_worker_healthcheck": 60,
+    }
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` serves this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 @cli.command("create-user")
@@ -124,7 +150,7 @@ def create_user_cmd(
     from app.accounts.schemas import UserCreate
     from app.accounts.service import create_user
 
-    settings = Settings()
+    settings = load_settings()
     factory = make_session_factory(_engine(settings))
     if password is None:
         password = getpass.getpass("password: ")
@@ -169,7 +195,7 @@ def backup_cmd(
 
     from app.backup import BackupError, backup
 
-    settings = Settings()
+    settings = load_settings()
     try:
         path = backup(settings.database_url, Path(target))
     except (BackupError, OSError, subprocess.CalledProcessError) as exc:
@@ -188,7 +214,7 @@ def restore_cmd(
 
     from app.backup import BackupError, restore
 
-    settings = Settings()
+    settings = load_settings()
     if not yes and not typer.confirm("replace everything in the database with the backup?"):
         raise typer.Exit(1)
     try:
@@ -205,7 +231,7 @@ def reindex_cmd() -> None:
     from app.embedding import service_encoder
     from app.searching.indexer import Indexer, make_search_backend
 
-    settings = Settings()
+    settings = load_settings()
     factory = make_session_factory(_engine(settings))
     backend = make_search_backend(settings)
     indexer = Indexer(backend, lambda: service_encoder(settings), factory)
@@ -225,7 +251,7 @@ def match_cmd(
     from app.matchruns.engine import execute_run
     from app.models import MatchRun
 
-    settings = Settings()
+    settings = load_settings()
     factory = make_session_factory(_engine(settings))
     with factory() as session:
         previous = session.scalar(
@@ -259,7 +285,7 @@ def revert_dispatches_cmd() -> None:
     (after DISPATCH_REVERSION_DAYS); run it daily, e.g. from cron."""
     from app.dispatches.service import flag_overdue, revert_dispatches
 
-    settings = Settings()
+    settings = load_settings()
     factory = make_session_factory(_engine(settings))
     with factory.begin() as session:
         set_actor(session, None, "revert-dispatches")
@@ -280,7 +306,7 @@ def worker_cmd(
     retried and computed again from the start."""
     from app.matchruns.jobs import ProcrastinateRunner
 
-    settings = Settings()
+    settings = load_settings()
     if settings.job_queue != "procrastinate":
         typer.echo("JOB_QUEUE is not procrastinate: match runs execute inside `serve`", err=True)
         raise typer.Exit(2)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CheckedForm, PageViewer
-from app.accounts.viewer import Viewer
+from app.access import Viewer
 from app.db import SessionDep
 from app.errors import FieldErrors, Forbidden
 from app.forms import (

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from app.context import app_context
+from app.private_files import private_file
+from app.text import scrub_json
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -49,15 +55,40 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            # Ids are never reused: without AUTOINCREMENT SQLite hands a deleted row's id to
+            # the next insert, and a deleted user's token or an erased talent's export then
+            # points at someone new (PostgreSQL sequences never go back anyway). SQLite adds
+            # it to single-column INTEGER primary keys only.
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(scrub_json(value))
+
+
+def _json_loads(text: str | bytes) -> Any:
+    # JSON escapes let a lone surrogate ("\udfff") into a JSON column, where no UTF-8 writer
+    # (responses, pages, the index) could ever encode it: such values are dropped both ways.
+    return scrub_json(json.loads(text))
+
+
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
+
 
 def make_engine(database_url: str) -> Engine:
     """Build the engine; SQLite gets foreign keys on, WAL, and a directory to live in."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))  # 0600; SQLite gives its -wal and -shm files that mode too
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 30}
+            database_url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **JSON_OPTIONS,
         )
 
         @event.listens_for(engine, "connect")
@@ -82,14 +113,14 @@ def make_engine(database_url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        database_url, pool_pre_ping=True, pool_size=10, max_overflow=10, **JSON_OPTIONS
+    )
 
 
-def make_session_factory(
-    engine: Engine, *, info: dict[str, Any] | None = None
-) -> sessionmaker[Session]:
-    """Sessions for requests and jobs; `info` reaches every session (the search indexer)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for requests and jobs (`AppContext.install` gives them the app's context)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -99,9 +130,35 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside one transaction for migrations. On SQLite foreign keys are off
+    meanwhile (they cannot change inside a transaction): a migration that rebuilds a table
+    drops it, and with them on, that DROP would delete every row referring to it (ON DELETE
+    CASCADE). They are checked before the commit instead."""
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection if _is_sqlite(engine) else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -119,7 +176,7 @@ def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the route commits once, before the response exists."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    session = request.app.state.session_factory()
+    session = app_context(request).session_factory()
     reads_only = request.method in ("GET", "HEAD") and not getattr(
         request.scope.get("endpoint"), "writes_on_get", False
     )
@@ -143,6 +200,24 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+_Row = TypeVar("_Row", bound=Base)
+
+
+def lock_row(session: Session, entity: type[_Row], row_id: int) -> _Row | None:
+    """Load one row under SELECT ... FOR UPDATE, refreshed with what the previous holder of
+    the lock committed; None when it is gone. Parallel writers of the row take turns (on
+    SQLite, whose one writer serialises them already, FOR UPDATE is not rendered)."""
+    from sqlalchemy import select
+
+    stmt = (
+        select(entity)
+        .where(entity.id == row_id)  # type: ignore[attr-defined]
+        .with_for_update(of=entity)  # not the tables of joined eager loads
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(stmt).unique().one_or_none()
+
+
 def paginate(session: Session, stmt: Any, *, limit: int, offset: int) -> tuple[list[Any], int]:
     """One page of `stmt`'s rows and the total count of the unpaged statement."""
     from sqlalchemy import func, select
@@ -150,3 +225,9 @@ def paginate(session: Session, stmt: Any, *, limit: int, offset: int) -> tuple[l
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(limit).offset(offset)).unique())
     return items, total
+
+
+def set_actor(session: Session, actor_id: int | None, actor_name: str) -> None:
+    """Name who makes this session's changes: the audit trail stamps its rows with it."""
+    session.info["actor_id"] = actor_id
+    session.info["actor_name"] = actor_name

@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import talents as talent_policy
 from app.accounts.schemas import UserCreate
 from app.accounts.service import check_role_fits
 from app.demands.schemas import DemandCreate
@@ -124,8 +126,9 @@ def load_demo(session: Session, *, id_key: str) -> dict[str, int]:
 
     agency_staff: dict[int, int] = {}  # organisation id -> the user who entered its talents
     for user in users.values():
-        if user.role == Role.agency_staff.value:
-            agency_staff.setdefault(user.organization_id, user.id)
+        agency = talent_policy.own_agency(Viewer.of(user))  # the agencies' own staff
+        if agency is not None:
+            agency_staff.setdefault(agency, user.id)
     talents = []
     for record in read_demo_data("talents.json")["talents"]:
         t_in = TalentCreate.model_validate(_fields(record))

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+
+import matching
+from app.config import Settings
 
 
 @cache
-def get_encoder(name: str, cache_dir: Path | None = None) -> Any:
+def get_encoder(name: str, cache_dir: Path | None = None) -> matching.Encoder:
     """One encoder per process, name and cache (loading a model takes seconds)."""
-    import matching
-
     if name == "hashing":
         return matching.HashingEncoder()
     return matching.load_encoder(None if name == "default" else name, cache_dir=cache_dir)
 
 
-def service_encoder(settings: Any) -> Any:
+def service_encoder(settings: Settings) -> matching.Encoder:
+    """The encoder `settings` choose (`get_encoder`'s one per process)."""
     return get_encoder(settings.embedding_model, Path(settings.data_dir) / "vectors")

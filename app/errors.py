@@ -1,21 +1,24 @@
-"""AppError family and the handlers that render every error in one shape, in zh or en.
+"""The AppError family and the one error body, in zh or en (`app.error_handlers` renders it).
 
 Every error a user can cause is an `AppError` with an HTTP status and a stable snake_case
-`code`; its message is looked up by code in the request's locale. Under `/api/` errors are
-JSON (`ok`, `status`, `code`, `message`, `errors`); elsewhere they render a page.
+`code`; its message is looked up by code in the request's locale. The body is `ok`, `status`,
+`code`, `message`, `errors`: JSON under `/api/`, a page elsewhere.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.i18n import locale_of, translate, translate_field_error
 
@@ -79,35 +82,129 @@ class FieldErrors(AppError):
         return cls([{"field": field, "code": error_code, "params": params}])
 
 
+@dataclass(frozen=True)
+class Violation:
+    """What a user sees when a write runs into a database constraint: a 409 with `code`, or,
+    with `field`, a field error `code` on that field (422 validation_error)."""
+
+    status: int
+    code: str
+    field: str | None = None
+
+
+# Constraint name (Base.metadata's naming convention, the same on SQLite and PostgreSQL) ->
+# what the user sees. A unique violation is what a concurrent request that lost a race gets
+# (the one that won holds the row), so every constraint a request can hit is listed here;
+# one not listed still answers 409 `conflict`, never a 500.
+CONSTRAINT_VIOLATIONS: dict[str, Violation] = {
+    "uq_talents_organization_id": Violation(422, "external_key_taken", "external_key"),
+    "uq_enterprises_credit_code": Violation(422, "credit_code_taken", "credit_code"),
+    "uq_users_username": Violation(422, "username_taken", "username"),
+    "uq_dispatches_demand_id": Violation(409, "dispatch_exists"),
+    "uq_nominations_dispatch_id": Violation(409, "nomination_exists"),
+    "uq_introductions_demand_id": Violation(409, "introduction_exists"),
+    "uq_introductions_suggestion_id": Violation(409, "introduction_exists"),
+    "uq_match_runs_active": Violation(409, "match_run_in_progress"),
+    "uq_duplicate_scans_running": Violation(409, "duplicate_scan_running"),
+}
+
+
+def constraint_name(exc: IntegrityError) -> str | None:
+    """The name of the constraint `exc` violated. PostgreSQL reports it; SQLite names the
+    columns ("UNIQUE constraint failed: talents.organization_id, talents.external_key"), which
+    are looked up among the unique constraints and indexes of Base.metadata."""
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return str(name)
+    found = re.search(r"UNIQUE constraint failed: (.+)$", str(exc.orig))
+    if found is None:
+        return None
+    from sqlalchemy import Index, UniqueConstraint
+
+    from app.db import Base
+
+    index = re.fullmatch(r"index '([^']+)'", found.group(1).strip())
+    if index:
+        return index.group(1)
+    pairs = [part.strip().split(".", 1) for part in found.group(1).split(",")]
+    table = Base.metadata.tables.get(pairs[0][0])
+    if table is None:
+        return None
+    columns = [column for _, column in pairs]
+    candidates: list[Index | UniqueConstraint] = [
+        *(i for i in table.indexes if i.unique),
+        *(c for c in table.constraints if isinstance(c, UniqueConstraint)),
+    ]
+    for candidate in candidates:
+        if [c.name for c in candidate.columns] == columns and isinstance(candidate.name, str):
+            return candidate.name
+    return None
+
+
+def violation_error(exc: IntegrityError) -> AppError:
+    """The AppError for a constraint violation (see CONSTRAINT_VIOLATIONS)."""
+    name = constraint_name(exc)
+    violation = CONSTRAINT_VIOLATIONS.get(name or "")
+    if violation is None:
+        log.warning("unmapped constraint violation (%s): %s", name, exc.orig)
+        return Conflict()
+    if violation.field is not None:
+        return FieldErrors.one(violation.field, violation.code)
+    error = Conflict()
+    error.status, error.code = violation.status, violation.code
+    return error
+
+
+@contextmanager
+def constraint_checked(session: Session) -> Iterator[None]:
+    """Make the writes of the block in a savepoint and flush them: a constraint violation (a
+    parallel request won the race, a key is taken) raises its AppError and leaves the
+    transaction usable, so a form can be shown again. Pending changes made before the block
+    are flushed outside it."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError as exc:
+        raise violation_error(exc) from exc
+
+
 def field_errors_from_pydantic(
     exc: ValidationError | RequestValidationError,
 ) -> list[dict[str, Any]]:
     """Turn pydantic's errors into our untranslated field errors."""
     out: list[dict[str, Any]] = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
-        # Our schemas are flat: the first location part is the field ("skills", 3 -> "skills").
-        field = loc[0] if loc else "body"
-        out.append(
-            {
-                "field": field,
-                "code": err.get("type", "value_error"),
-                "params": dict(err.get("ctx") or {}),
-                "raw": str(err.get("msg", "")),
-            }
-        )
+        loc = [p for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        # Our schemas are flat: the first location part is the field ("skills", 3 -> "skills"),
+        # an int after it the index of a list item, kept so the message can name the item.
+        field = str(loc[0]) if loc else "body"
+        error: dict[str, Any] = {
+            "field": field,
+            "code": err.get("type", "value_error"),
+            "params": dict(err.get("ctx") or {}),
+            "raw": str(err.get("msg", "")),
+        }
+        if len(loc) > 1 and isinstance(loc[1], int):
+            error["index"] = loc[1]
+        out.append(error)
     return out
 
 
-def render_field_errors(errors: list[dict[str, Any]], locale: str) -> list[dict[str, str]]:
-    return [
-        {
-            "field": e["field"],
-            "code": e["code"],
-            "message": translate_field_error(e["code"], locale, e.get("params", {}), e.get("raw")),
-        }
-        for e in errors
-    ]
+def render_field_errors(errors: list[dict[str, Any]], locale: str) -> list[dict[str, Any]]:
+    """Translated field errors; one about a list item also has `index` (from 0) and its
+    message names the item (from 1)."""
+    out: list[dict[str, Any]] = []
+    for e in errors:
+        message = translate_field_error(e["code"], locale, e.get("params", {}), e.get("raw"))
+        rendered: dict[str, Any] = {"field": e["field"], "code": e["code"], "message": message}
+        if e.get("index") is not None:
+            rendered["index"] = e["index"]
+            item = translate("field_error.list_item", locale, number=e["index"] + 1)
+            rendered["message"] = f"{item}{message}"
+        out.append(rendered)
+    return out
 
 
 def error_body(
@@ -118,173 +215,13 @@ def error_body(
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     locale = locale_of(request)
-    return {
+    body: dict[str, Any] = {
         "ok": False,
         "status": status,
         "code": code,
         "message": translate(f"error.{code}", locale, **(params or {})),
         "errors": render_field_errors(errors or [], locale),
     }
-
-
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
-
-
-def _respond(
-    request: Request,
-    status: int,
-    code: str,
-    params: dict[str, Any] | None = None,
-    errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    body = error_body(request, status, code, params, errors)
-    if _is_api(request):
-        return JSONResponse(body, status_code=status, headers=headers)
-    from app.web import render_error_page
-
-    return render_error_page(request, body, headers=headers)
-
-
-_HTTP_CODES = {
-    401: "not_authenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "body_too_large",
-    415: "unsupported_media_type",
-    429: "too_many_attempts",
-}
-
-
-# The error body of STYLE.md §5 as a JSON schema, for the OpenAPI document.
-ERROR_SCHEMA: dict[str, Any] = {
-    "title": "Error",
-    "type": "object",
-    "required": ["ok", "status", "code", "message", "errors"],
-    "properties": {
-        "ok": {"type": "boolean", "enum": [False]},
-        "status": {"type": "integer"},
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "code", "message"],
-                "properties": {
-                    "field": {"type": "string"},
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-_ERROR_DESCRIPTIONS = {
-    401: "Not logged in, or the token expired",
-    403: "The role may not do this, or the CSRF token is missing",
-    404: "No such object, or outside the caller's organisation",
-    409: "The object's current state does not allow this",
-    413: "Body too large",
-    422: "Invalid input; `errors` names each field",
-}
-
-
-def document_error_responses(app: FastAPI) -> None:
-    """Every `/api/` operation documents the errors it can answer, in the one error shape.
-
-    401/403 where a login is needed, 404 where the path names an object, 422 where there is
-    input, 413 and 409 for writes. Other statuses (429, 503) are declared on their routes.
-    """
-    original = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        schema = original()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        for path, operations in schema.get("paths", {}).items():
-            if not path.startswith("/api/"):
-                continue
-            for method, operation in operations.items():
-                statuses = set()
-                if path != "/api/v1/auth/token":
-                    statuses |= {401, 403}
-                if "{" in path:
-                    statuses.add(404)
-                if operation.get("parameters") or operation.get("requestBody"):
-                    statuses.add(422)
-                if method in ("post", "put", "patch", "delete"):
-                    statuses |= {409, 413}
-                responses = operation.setdefault("responses", {})
-                for status in statuses:
-                    documented = responses.get(str(status), {})
-                    if not documented or "HTTPValidationError" in str(documented):
-                        # FastAPI's default 422 describes its own body, not the one we send
-                        responses[str(status)] = {"description": _ERROR_DESCRIPTIONS[status]}
-                for status, response in responses.items():
-                    if status.startswith(("4", "5")) and "content" not in response:
-                        response.update(ref)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    document_error_responses(app)
-
-    @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError) -> Response:
-        errors = exc.errors if isinstance(exc, FieldErrors) else None
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        if exc.status == 429 and "retry_after_s" in exc.params:
-            headers = {"Retry-After": str(exc.params["retry_after_s"])}
-        return _respond(request, exc.status, exc.code, exc.params, errors, headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return _respond(request, 422, "validation_error", None, field_errors_from_pydantic(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 400:
-            # FastAPI's "error parsing the body" (e.g. bytes that are not UTF-8): the same
-            # 422 as any other malformed JSON body
-            errors = [{"field": "body", "code": "json_invalid", "params": {}}]
-            return _respond(request, 422, "validation_error", None, errors)
-        code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return _respond(request, exc.status_code, code, {"status": exc.status_code})
-
-    @app.exception_handler(OverflowError)
-    @app.exception_handler(DataError)
-    async def _out_of_range(request: Request, exc: Exception) -> Response:
-        # A number or text the database cannot hold (an id beyond 64 bits on SQLite, beyond
-        # the column's range on PostgreSQL) is bad input, not a server error.
-        log.info("value out of range on %s %s: %r", request.method, request.url.path, exc)
-        errors = [{"field": "body", "code": "value_out_of_range", "params": {}}]
-        return _respond(request, 422, "validation_error", None, errors)
-
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> Response:
-        # The database is unreachable (restarted, network): 503, and the pool's pre-ping
-        # replaces the dead connections once it is back. Any other database error is a bug.
-        text = str(exc.orig).lower()
-        if "disk is full" in text or "no space left" in text or "disk full" in text:
-            log.error("storage full on %s %s: %s", request.method, request.url.path, exc.orig)
-            return _respond(request, 507, "storage_full")
-        if "readonly database" in text or "read-only" in text or "read only" in text:
-            log.error("database read-only on %s %s: %s", request.method, request.url.path, exc.orig)
-            return _respond(request, 503, "database_read_only", headers={"Retry-After": "60"})
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            log.warning(
-                "database unavailable on %s %s: %s", request.method, request.url.path, exc.orig
-            )
-            return _respond(request, 503, "database_unavailable", headers={"Retry-After": "5"})
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "internal_error")
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "internal_error")
+    if params and isinstance(params.get("current_id"), int):
+        body["current_id"] = params["current_id"]  # e.g. the match run already running
+    return body

@@ -2,12 +2,19 @@
 
 Each failure raises a `PydanticCustomError` whose type is our stable code (`phone_invalid`,
 `credit_code_invalid`...); `app.i18n` holds its zh/en message.
+
+Every string type here, list items included, passes one text rule first (`check_text`): lone
+surrogates and U+FFFE/U+FFFF are refused (`text_invalid_unicode`), control characters too
+(`text_control_character`; tab and line breaks only in multi-line fields), and what remains is
+normalised to NFC. NFC, not NFKC: NFKC would rewrite full-width letters, circled numbers and
+the like, which people type on purpose; NFC only merges different encodings of one character.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated
 
 import phonenumbers
@@ -17,7 +24,36 @@ from pydantic_core import PydanticCustomError
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from app.text import text_problem
+
 _LIST_SPLIT = re.compile(r"[,，、;；\n\r]+")
+
+
+def check_text(value: str, *, multiline: bool = False) -> str:
+    """The one text rule: refuse what no field may hold, normalise the rest to NFC.
+
+    Multi-line text keeps tabs and line breaks; CRLF and CR become LF.
+    """
+    problem = text_problem(value, multiline=multiline)
+    if problem is not None:
+        code, params = problem
+        message = "invalid Unicode" if code == "text_invalid_unicode" else "control character"
+        raise PydanticCustomError(code, f"{message} at position {{position}}", params)
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", value)
+
+
+def _line(value: object) -> object:
+    return check_text(value) if isinstance(value, str) else value
+
+
+def _lines(value: object) -> object:
+    return check_text(value, multiline=True) if isinstance(value, str) else value
+
+
+OneLine = BeforeValidator(_line)
+MultiLine = BeforeValidator(_lines)
 
 
 def _strip_or_none(value: object) -> object:
@@ -28,30 +64,31 @@ def _strip_or_none(value: object) -> object:
 
 
 def _split_list(value: object) -> object:
-    """Forms and spreadsheets give "a, b、c"; the API gives a list. Both become a clean list."""
+    """Forms and spreadsheets give "a, b、c"; the API gives a list. Both become a list of items,
+    each then checked by the text rule where it stands (so an error names its index)."""
     if value is None:
         return []
     if isinstance(value, str):
-        value = _LIST_SPLIT.split(value)
-    if isinstance(value, list | tuple):
-        seen: dict[str, None] = {}
-        for item in value:
-            if isinstance(item, str):
-                item = item.strip()
-                if item:
-                    seen.setdefault(item, None)
-            else:
-                return value  # let pydantic report the wrong item type
-        return list(seen)
+        return _LIST_SPLIT.split(value)
     return value
 
 
-def _check_items(items: list[str]) -> list[str]:
-    for item in items:
-        if len(item) > 50:
-            raise PydanticCustomError(
-                "item_too_long", "each item at most 50 characters", {"max_length": 50}
-            )
+def _item(value: str) -> str:
+    value = value.strip()
+    if len(value) > 50:
+        raise PydanticCustomError(
+            "item_too_long", "each item at most 50 characters", {"max_length": 50}
+        )
+    return value
+
+
+def _clean_items(items: list[str]) -> list[str]:
+    """Blank items dropped, repeats (after normalisation) kept once, in order; at most 50."""
+    items = list(dict.fromkeys(item for item in items if item))
+    if len(items) > 50:
+        raise PydanticCustomError(
+            "too_long", "at most 50 items", {"max_length": 50, "actual_length": len(items)}
+        )
     return items
 
 
@@ -98,6 +135,27 @@ def _birth_year(value: int) -> int:
     return value
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving time
+CONSENT_EARLIEST = dt.date(2000, 1, 1)
+
+
+def _consent_date(value: dt.date) -> dt.date:
+    """Consent is a recorded event: not before 2000, not after tomorrow in Beijing (a day of
+    slack for a clock or a time zone behind)."""
+    if value < CONSENT_EARLIEST:
+        raise PydanticCustomError(
+            "consent_date_too_early",
+            "consent date before {earliest}",
+            {"earliest": CONSENT_EARLIEST.isoformat()},
+        )
+    latest = dt.datetime.now(BEIJING).date() + dt.timedelta(days=1)
+    if value > latest:
+        raise PydanticCustomError(
+            "consent_date_future", "consent date after {latest}", {"latest": latest.isoformat()}
+        )
+    return value
+
+
 def _industry(value: str) -> str:
     value = value.upper()
     if len(value) != 1 or not "A" <= value <= "T":
@@ -107,31 +165,47 @@ def _industry(value: str) -> str:
 
 Blankable = BeforeValidator(_strip_or_none)
 
-Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptText100 = Annotated[Annotated[str, Field(max_length=100)] | None, Blankable]
-OptText200 = Annotated[Annotated[str, Field(max_length=200)] | None, Blankable]
-OptText500 = Annotated[Annotated[str, Field(max_length=500)] | None, Blankable]
+Text100 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
+]
+Text200 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine
+]
+OptText100 = Annotated[Annotated[str, Field(max_length=100), OneLine] | None, Blankable]
+OptText200 = Annotated[Annotated[str, Field(max_length=200), OneLine] | None, Blankable]
+OptText500 = Annotated[Annotated[str, Field(max_length=500), OneLine] | None, Blankable]
 LongText = Annotated[
-    Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)],
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), MultiLine],
     BeforeValidator(lambda v: "" if v is None else v),
 ]
+Note1000 = Annotated[str, Field(max_length=1000), MultiLine]  # reasons and notes of decisions
+TextItem = Annotated[str, OneLine, AfterValidator(_item)]
 TextList = Annotated[
-    list[str], BeforeValidator(_split_list), Field(max_length=50), AfterValidator(_check_items)
+    list[TextItem],
+    BeforeValidator(_split_list),
+    Field(max_length=1000),  # raw items, before blanks and repeats go
+    AfterValidator(_clean_items),
 ]
-CreditCode = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_credit_code)]
+CreditCode = Annotated[
+    str, StringConstraints(strip_whitespace=True), OneLine, AfterValidator(_credit_code)
+]
 Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=30), AfterValidator(_phone)
+    str, StringConstraints(strip_whitespace=True, max_length=30), OneLine, AfterValidator(_phone)
 ]
-OptPhone = Annotated[Annotated[str, Field(max_length=30), AfterValidator(_phone)] | None, Blankable]
+OptPhone = Annotated[
+    Annotated[str, Field(max_length=30), OneLine, AfterValidator(_phone)] | None, Blankable
+]
 OptEmail = Annotated[
-    Annotated[str, Field(max_length=254), AfterValidator(_email)] | None, Blankable
+    Annotated[str, Field(max_length=254), OneLine, AfterValidator(_email)] | None, Blankable
 ]
 OptIdNumber = Annotated[
-    Annotated[str, Field(max_length=30), AfterValidator(_id_number)] | None, Blankable
+    Annotated[str, Field(max_length=30), OneLine, AfterValidator(_id_number)] | None, Blankable
 ]
 BirthYear = Annotated[int, Field(ge=1900), AfterValidator(_birth_year)]
-Industry = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_industry)]
+ConsentDate = Annotated[dt.date, AfterValidator(_consent_date)]
+Industry = Annotated[
+    str, StringConstraints(strip_whitespace=True), OneLine, AfterValidator(_industry)
+]
 Years = Annotated[int, Field(ge=0, le=70)]
 Salary = Annotated[int, Field(ge=0, le=10_000_000)]
 Headcount = Annotated[int, Field(ge=1, le=10_000)]

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
 from app.errors import FieldErrors, field_errors_from_pydantic, render_field_errors
+from app.fieldtypes import check_text
 from app.models.enums import Education
 
 M = TypeVar("M", bound=BaseModel)
@@ -99,6 +101,15 @@ def validate_form(
         return schema.model_validate(to_payload(values, fields, partial=partial))
     except ValidationError as exc:
         raise FieldErrors(field_errors_from_pydantic(exc)) from None
+
+
+def checked_text(field: str, value: str, *, multiline: bool = False) -> str:
+    """A posted text no schema validates (a reason, a note) through the one text rule
+    (`app.fieldtypes.check_text`); raises FieldErrors naming `field`."""
+    try:
+        return check_text(value, multiline=multiline)
+    except PydanticCustomError as exc:
+        raise FieldErrors.one(field, exc.type, **(exc.context or {})) from None
 
 
 def errors_by_field(exc: FieldErrors, locale: str) -> dict[str, str]:

@@ -1,13 +1,11 @@
-"""Passwords (argon2), signed API tokens, CSRF tokens, login throttling and the ID-number hash."""
+"""Passwords (argon2), account secrets, signed API tokens, CSRF tokens and the ID-number hash."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,27 +27,49 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def new_auth_secret() -> str:
+    """A user's own secret (`User.auth_secret`): replaced when the password changes."""
+    return secrets.token_urlsafe(32)
+
+
+def auth_fingerprint(auth_secret: str) -> str:
+    """What tokens and session cookies carry of the account's secret (never the secret)."""
+    return hashlib.sha256(b"auth:" + auth_secret.encode()).hexdigest()[:32]
+
+
+def new_token_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    jti: str  # the token's row in api_tokens
+    key: str  # auth_fingerprint of the user's secret when the token was issued
+
+
 class TokenSigner:
-    """Bearer tokens: a signed, time-limited {user id, auth version}; no server-side state."""
+    """Bearer tokens: a signed, time-limited {user id, token id, account fingerprint}; the
+    token's row and the account's secret must both still match when it is used."""
 
     def __init__(self, secret: str, max_age_s: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="api-token")
         self._max_age_s = max_age_s
 
-    def issue(self, user_id: int, auth_version: int) -> str:
-        return self._serializer.dumps({"uid": user_id, "av": auth_version})
+    def issue(self, claims: TokenClaims) -> str:
+        return self._serializer.dumps({"uid": claims.user_id, "jti": claims.jti, "ak": claims.key})
 
-    def read(self, token: str) -> tuple[int, int] | None:
+    def read(self, token: str) -> TokenClaims | None:
         try:
             data = self._serializer.loads(token, max_age=self._max_age_s)
         except (BadSignature, SignatureExpired):
             return None
         if not isinstance(data, dict):
             return None
-        uid, av = data.get("uid"), data.get("av")
-        if not isinstance(uid, int) or not isinstance(av, int):
+        uid, jti, key = data.get("uid"), data.get("jti"), data.get("ak")
+        if not isinstance(uid, int) or not isinstance(jti, str) or not isinstance(key, str):
             return None
-        return uid, av
+        return TokenClaims(uid, jti, key)
 
 
 def new_csrf_token() -> str:
@@ -63,41 +83,6 @@ def new_session_id() -> str:
 
 def csrf_matches(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
-
-
-class LoginThrottle:
-    """At most `max_attempts` failed logins per key (username and client address) per window."""
-
-    def __init__(self, max_attempts: int, window_s: int) -> None:
-        self.max_attempts = max_attempts
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after_s(self, *keys: str) -> int:
-        """0 when a login may be tried now, else the seconds to wait."""
-        now = time.monotonic()
-        wait = 0.0
-        with self._lock:
-            for key in keys:
-                q = self._failures.get(key)
-                if not q:
-                    continue
-                while q and now - q[0] > self.window_s:
-                    q.popleft()
-                if len(q) >= self.max_attempts:
-                    wait = max(wait, self.window_s - (now - q[0]))
-        return int(wait) + 1 if wait else 0
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, username_key: str) -> None:
-        with self._lock:
-            self._failures.pop(username_key, None)
 
 
 def hash_id_number(id_number: str, key: str) -> str:

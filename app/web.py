@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -13,9 +15,11 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
+from app.access import policies as access
+from app.context import app_context
 from app.i18n import enum_label, locale_of, translate
-from app.public.service import has_interest_queue
 from app.security import new_csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -28,6 +32,24 @@ def _groupby_run(items: list[Any], attribute: str) -> list[tuple[Any, list[Any]]
 
 
 templates.env.filters["groupby_run"] = _groupby_run
+
+
+@pass_context
+def _local_time(context: Mapping[str, Any], value: object, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time as people read it: in the service's time zone (TIMEZONE, Beijing
+    time by default). Dates are shown as they are; nothing shows as an empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(context.get("zone") or dt.UTC)
+    if isinstance(value, dt.date):
+        return value.strftime(fmt if isinstance(value, dt.datetime) else "%Y-%m-%d")
+    return str(value)
+
+
+templates.env.filters["local"] = _local_time
 
 
 @dataclass(frozen=True)
@@ -55,29 +77,34 @@ def _nav(request: Request) -> list[NavItem]:
         return []
     path = request.url.path
     items = [("nav.home", "/")]
-    if viewer.is_office or viewer.is_demand_side:
+    if access.enterprises.can(viewer, access.enterprises.EnterpriseAction.browse):
         items.append(("nav.enterprises", "/enterprises"))
     items.append(("nav.demands", "/demands"))
-    if viewer.is_office or viewer.is_agency:
+    if access.talents.can(viewer, access.talents.TalentAction.read):
         items.append(("nav.talents", "/talents"))
         items.append(("nav.search", "/search/talents"))
     else:
         items.append(("nav.search", "/search/demands"))
-    if viewer.is_office:
+    if access.suggestions.can(viewer, access.suggestions.SuggestionAction.list_runs):
         items.append(("nav.matching", "/match-runs"))
-        items.append(("nav.review", "/review"))  # issue 6
-        items.append(("nav.dashboards", "/dashboards"))  # issue 6
-    items.append(("nav.introductions", "/introductions"))  # issue 6
-    if viewer.is_office or viewer.is_agency:
-        items.append(("nav.dispatches", "/dispatches"))  # issue 6
-    if has_interest_queue(viewer):
+    if access.suggestions.can(viewer, access.suggestions.SuggestionAction.review):
+        items.append(("nav.review", "/review"))
+    if access.dashboards.can(viewer, access.dashboards.DashboardAction.read):
+        items.append(("nav.dashboards", "/dashboards"))
+    items.append(("nav.introductions", "/introductions"))
+    if access.dispatches.can(viewer, access.dispatches.DispatchAction.read):
+        items.append(("nav.dispatches", "/dispatches"))
+    if access.public_interests.can(viewer, access.public_interests.PublicInterestAction.read):
         items.append(("nav.public_interests", "/public-interests"))  # the public page's queue
-    if viewer.is_office:
+    if access.organizations.can(viewer, access.organizations.OrganizationAction.browse):
         items.append(("nav.organizations", "/organizations"))
+    if access.duplicates.can(viewer, access.duplicates.DuplicateAction.read):
         items.append(("nav.duplicates", "/duplicates"))
-    if viewer.is_admin:
-        items += [("nav.users", "/users"), ("nav.audit", "/audit")]
-    items.append(("nav.imports", "/imports"))  # import/export (issue 7): every role exports
+    if access.users.can(viewer, access.users.UserAction.read):
+        items.append(("nav.users", "/users"))
+    if access.audit.can(viewer, access.audit.AuditAction.read):
+        items.append(("nav.audit", "/audit"))
+    items.append(("nav.imports", "/imports"))  # import/export: every role exports
     return [
         NavItem(key, href, path == href if href == "/" else path.startswith(href))
         for key, href in items
@@ -145,6 +172,7 @@ def render(
     locale = locale_of(request)
     ctx: dict[str, Any] = {
         "locale": locale,
+        "zone": app_context(request).settings.zone,
         "_": lambda key, **params: translate(key, locale, **params),
         "label": lambda group, value: enum_label(group, value, locale),
         "viewer": getattr(request.state, "viewer", None),

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from openpyxl import Workbook
 from sqlalchemy import insert, select
 
-from app.accounts.viewer import Viewer
-from app.audit import install_audit_hook
+from app.access import Viewer
+from app.audit.trail import install_audit_hook
 from app.db import make_engine, make_session_factory, migrate
 from app.duplicates import service as duplicates
 from app.imports import service

@@ -1,4 +1,4 @@
-"""Timings of the matching library against the figures of issue 5 (not a test).
+"""Timings of the matching library against its target figures (not a test).
 
 Usage: ``python bench/bench_matching.py [--quick | --full]``. ``--quick`` (what ``make bench``
 runs) uses a tenth of the city; the default full mode is the city: 100,000 talents × 20,000

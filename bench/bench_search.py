@@ -10,7 +10,7 @@ two filters and two facets, on both.
 
 Meilisearch is the pinned test binary (``scripts/meili_install.sh``) started on a free loopback
 port, or the server of ``MEILI_URL``/``MEILI_API_KEY`` when set; ``--no-meili`` skips it.
-Targets (issue 4): embedded p50 <= 10 ms and p99 <= 50 ms, reindex of 100,000 <= 60 s.
+Targets: embedded p50 <= 10 ms and p99 <= 50 ms, reindex of 100,000 <= 60 s.
 """
 
 from __future__ import annotations

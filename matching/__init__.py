@@ -3,12 +3,14 @@
 Plain data in, frozen dataclasses out; no web app, database or search index here (STYLE.md §2).
 
 - `load_encoder`, `HashingEncoder`: texts → float32 unit vectors, cached by text hash.
-- `score_pairs`, `explain_pair`: a score in [0, 1] per talent–demand pair from named
-  components, with confidence and the reasons a pair is infeasible.
+- `score_pairs`: a score in [0, 1] per talent–demand pair from named components, with
+  confidence and the reasons a pair is infeasible; `explain_scores` explains any scored pair
+  (the one explanation, whatever the pair's rank), `explain_pair` scores and explains one.
 - `candidates`: exact top-k per demand or per talent by blocked matrix products.
 - `propose_assignment`, `explain_assignment`: the best total score under headcounts.
 - `stable_assignment`, `blocking_pairs`: deferred acceptance and its check.
-- `load_occupations`, `suggest_occupations`: CSCO 2022 occupation coding.
+- `load_occupations`, `code_occupation`, `suggest_occupations`, `OccupationCoder`: CSCO 2022
+  occupation coding of job titles (`normalize_title` cleans a title first).
 """
 
 from __future__ import annotations
@@ -29,10 +31,19 @@ from matching.encoders import (
     load_encoder,
 )
 from matching.errors import EncoderUnavailable, MatchingError, MatchingInputError
-from matching.occupations import load_occupations, suggest_occupations
+from matching.occupations import (
+    OccupationCoder,
+    OccupationCoding,
+    code_occupation,
+    load_labelled_titles,
+    load_occupations,
+    suggest_occupations,
+)
+from matching.titles import normalize_title
 from matching.scoring import (
     DEFAULT_CALIBRATION,
     explain_pair,
+    explain_scores,
     hard_requirement_mask,
     score_pairs,
 )
@@ -73,6 +84,8 @@ __all__ = [
     "MatchingError",
     "MatchingInputError",
     "Occupation",
+    "OccupationCoder",
+    "OccupationCoding",
     "OccupationSuggestion",
     "PairExplanation",
     "PairRationale",
@@ -84,12 +97,16 @@ __all__ = [
     "Weights",
     "blocking_pairs",
     "candidates",
+    "code_occupation",
     "explain_assignment",
     "explain_pair",
+    "explain_scores",
     "forget_vectors",
     "hard_requirement_mask",
     "load_encoder",
+    "load_labelled_titles",
     "load_occupations",
+    "normalize_title",
     "propose_assignment",
     "score_pairs",
     "stable_assignment",

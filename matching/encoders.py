@@ -73,7 +73,11 @@ _DEFAULT_CACHE_ENTRIES = 200_000
 
 @runtime_checkable
 class Encoder(Protocol):
-    """Turns texts into float32 unit vectors; ``calibration`` = (unrelated, close) cosines."""
+    """Turns texts into float32 unit vectors; ``calibration`` = (unrelated, close) cosines.
+
+    ``is_ready`` tells whether `encode` answers without a slow start first (a model still to
+    load); `load` does that start now, so a service can warm up off its request path.
+    """
 
     @property
     def name(self) -> str: ...
@@ -83,6 +87,11 @@ class Encoder(Protocol):
 
     @property
     def calibration(self) -> tuple[float, float]: ...
+
+    @property
+    def is_ready(self) -> bool: ...
+
+    def load(self) -> None: ...
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
 
@@ -133,6 +142,8 @@ class HashingEncoder:
     ((3, 64), 'float32')
     >>> round(float(v[0] @ v[0]), 3), float(v[2] @ v[2])
     (1.0, 0.0)
+    >>> enc.is_ready  # nothing to load
+    True
     """
 
     def __init__(self, dim: int = 256) -> None:
@@ -151,6 +162,13 @@ class HashingEncoder:
     @property
     def calibration(self) -> tuple[float, float]:
         return _hashing_calibration(self._dim)
+
+    @property
+    def is_ready(self) -> bool:
+        return True
+
+    def load(self) -> None:
+        return None
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         items = _check_texts(texts)
@@ -431,8 +449,13 @@ class SentenceTransformerEncoder:
         self._lock = threading.Lock()
 
     @property
-    def model_loaded(self) -> bool:
+    def is_ready(self) -> bool:
+        """False until the model is loaded (built lazily, it loads on the first uncached text)."""
         return self._model is not None
+
+    def load(self) -> None:
+        """Load the model now (seconds), not on the first uncached text."""
+        self.model  # noqa: B018  (the property loads it)
 
     @property
     def model(self) -> Any:

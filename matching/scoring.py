@@ -1,4 +1,4 @@
-"""Pair scores: `score_pairs` (vectorised over pairs), `explain_pair`, `hard_requirement_mask`.
+"""Pair scores: `score_pairs`, `explain_scores`, `explain_pair`, `hard_requirement_mask`.
 
 A pair's score is the weighted mean of the components that are *known*: the demand states the
 requirement and the talent's side is known. Each component is in [0, 1]:
@@ -70,6 +70,7 @@ __all__ = [
     "DEFAULT_CALIBRATION",
     "REASONS",
     "explain_pair",
+    "explain_scores",
     "hard_requirement_mask",
     "score_pairs",
 ]
@@ -647,7 +648,7 @@ def explain_pair(
     calibration: tuple[float, float] | None = None,
     top_phrases: int = 3,
 ) -> PairExplanation:
-    """Explain one pair: each component's value and share, skills matched and missing.
+    """Score and explain one pair: `score_pairs` on it, then `explain_scores`.
 
     Parameters
     ----------
@@ -663,9 +664,7 @@ def explain_pair(
     Returns
     -------
     PairExplanation
-        ``components`` in `COMPONENTS` order; for a feasible pair the contributions add up to
-        the score. ``met``/``missing``/``unknown`` name components and skills
-        (``skill:<name>``) by status.
+        As `explain_scores` gives it.
 
     Examples
     --------
@@ -693,10 +692,77 @@ def explain_pair(
         weights=weights,
         calibration=calibration,
     )
+    return explain_scores(
+        s, 0, talent, demand, weights=weights, encoder=encoder, top_phrases=top_phrases
+    )
+
+
+def explain_scores(
+    scores: PairScores,
+    index: int,
+    talent: TalentProfile,
+    demand: DemandProfile,
+    *,
+    weights: Weights | None = None,
+    encoder: Encoder | None = None,
+    top_phrases: int = 3,
+) -> PairExplanation:
+    """Explain pair ``index`` of `score_pairs`' result: each component's value and share.
+
+    The one explanation of a pair: whatever its rank, a pair is explained by these rules,
+    read off the arrays `score_pairs` computed (nothing is rescored, nothing rounded).
+
+    Parameters
+    ----------
+    scores : the result of `score_pairs`.
+    index : the pair's position in ``scores``.
+    talent, demand : the pair's profiles (``talents[scores.talent_index[index]]`` and
+        ``demands[scores.demand_index[index]]`` of the call to `score_pairs`).
+    weights : the weights given to `score_pairs`.
+    encoder : compares the texts' phrases; `HashingEncoder` (character bigrams) without it.
+    top_phrases : how many best-matching phrase pairs to return; 0 skips the phrases (the
+        slow part: it encodes every phrase of both texts).
+
+    Returns
+    -------
+    PairExplanation
+        ``components`` in `COMPONENTS` order. A component is ``not_applicable`` when the
+        demand does not state it (``scores.applies``) or its weight is 0, ``unknown`` when the
+        talent's side is not known, else ``met`` (1), ``missing`` (0) or ``partial``.
+        ``contribution`` is weight × value over the known weight, 0 for an infeasible pair:
+        the contributions of a feasible pair add up to its score. ``met``/``missing``/
+        ``unknown`` name components and skills (``skill:<name>``) by status; a partial
+        component counts as met from 0.5.
+
+    Raises
+    ------
+    MatchingInputError
+        ``index`` is not a pair of ``scores``, or an argument has the wrong type.
+
+    Examples
+    --------
+    >>> t = [TalentProfile(1, skills=("python",)), TalentProfile(2, skills=("SQL",))]
+    >>> d = [DemandProfile(7, required_skills=("Python", "SQL"), min_years=3)]
+    >>> s = score_pairs(t, d)
+    >>> e = explain_scores(s, 1, t[1], d[0], top_phrases=0)
+    >>> e.talent_id, e.matched_skills, e.unknown
+    (2, ('SQL',), ('experience',))
+    >>> [(c.name, c.status, c.value) for c in e.components if c.status != "not_applicable"]
+    [('required_skills', 'partial', 0.5), ('experience', 'unknown', None)]
+    """
+    if not isinstance(scores, PairScores):
+        raise MatchingInputError("scores must be the PairScores of score_pairs")
+    if not 0 <= index < len(scores):
+        raise MatchingInputError(f"index must be in [0, {len(scores)}), not {index}")
+    if not isinstance(talent, TalentProfile) or not isinstance(demand, DemandProfile):
+        raise MatchingInputError("talent and demand must be a TalentProfile and a DemandProfile")
+    if top_phrases < 0:
+        raise MatchingInputError(f"top_phrases must be >= 0, not {top_phrases}")
+    weights = Weights() if weights is None else weights
     w = weights.as_dict()
-    score = float(s.score[0])
-    feasible = bool(s.feasible[0])
-    known_weight = sum(w[c] for c in COMPONENTS if bool(s.known[c][0]))
+    feasible = bool(scores.feasible[index])
+    raw_score = float(scores.score[index])
+    known_weight = sum(w[c] for c in COMPONENTS if bool(scores.known[c][index]))
 
     talent_skills = {canonical_item(x) for x in talent.skills or ()}
     required = demand.required_skills or ()
@@ -725,12 +791,13 @@ def explain_pair(
     missing: list[str] = []
     unknown: list[str] = []
     for name in COMPONENTS:
-        raw = float(s.components[name][0])
+        raw = float(scores.components[name][index])
         value = None if np.isnan(raw) else raw
-        applies = _applies(name, demand, tv)
-        status = _status(value, applies, w[name])
+        status = _status(value, bool(scores.applies[name][index]), w[name])
         contribution = (
-            w[name] * value / known_weight if value is not None and known_weight > 0 else 0.0
+            w[name] * value / known_weight
+            if feasible and value is not None and known_weight > 0
+            else 0.0
         )
         {"met": met, "missing": missing, "unknown": unknown}.get(status, []).append(name)
         if status == "partial":
@@ -741,41 +808,28 @@ def explain_pair(
                 status=status,  # type: ignore[arg-type]
                 value=value,
                 weight=w[name],
-                contribution=round(contribution, 6) if feasible else 0.0,
+                contribution=contribution,
                 detail=details[name],
             )
         )
     met.extend(f"skill:{x}" for x in matched)
     missing.extend(f"skill:{x}" for x in missing_skills)
-    phrase_encoder: Encoder = encoder if encoder is not None else HashingEncoder()
+    phrases: tuple[PhraseMatch, ...] = ()
+    if top_phrases:
+        phrase_encoder: Encoder = encoder if encoder is not None else HashingEncoder()
+        phrases = _best_phrases(demand.text, talent.text, phrase_encoder, top_phrases)
     return PairExplanation(
         talent_id=talent.id,
         demand_id=demand.id,
-        score=score,
-        confidence=float(s.confidence[0]),
+        score=raw_score,
+        confidence=float(scores.confidence[index]),
         feasible=feasible,
-        reasons=s.reasons_for(0),
+        reasons=scores.reasons_for(index),
         components=tuple(parts),
         met=tuple(met),
         missing=tuple(missing),
         unknown=tuple(unknown),
         matched_skills=matched,
         missing_skills=missing_skills,
-        best_phrases=_best_phrases(demand.text, talent.text, phrase_encoder, top_phrases),
+        best_phrases=phrases,
     )
-
-
-def _applies(name: str, demand: DemandProfile, vectors: object) -> bool:
-    """Whether the demand states what component ``name`` checks."""
-    return {
-        "meaning": vectors is not None,
-        "required_skills": bool(demand.required_skills),
-        "preferred_skills": bool(demand.preferred_skills),
-        "education": demand.education is not None,
-        "major": bool(demand.majors and any(x.strip() for x in demand.majors)),
-        "experience": demand.min_years is not None,
-        "location": bool(demand.location and demand.location.strip()),
-        "salary": demand.salary_min is not None or demand.salary_max is not None,
-        "languages": bool(demand.languages),
-        "overseas": bool(demand.overseas_required),
-    }[name]

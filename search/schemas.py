@@ -40,6 +40,7 @@ TALENTS = IndexSpec(
         "is_foreign_national": "bool",
         "nationality": "keyword",
         "occupation_code": "keyword",
+        "occupation": "text",  # the occupation's name, aliases and group name
         "status": "keyword",
         "updated_at": "int",
     },
@@ -52,6 +53,7 @@ TALENTS = IndexSpec(
         "school": 1,
         "employer": 1,
         "summary": 1,
+        "occupation": 1,
         "languages": 1,
         "preferred_locations": 1,
         "nationality": 1,
@@ -104,6 +106,7 @@ DEMANDS = IndexSpec(
         "description": "text",
         "headcount": "int",
         "occupation_code": "keyword",
+        "occupation": "text",  # the occupation's name, aliases and group name
         "min_education": "keyword",
         "majors": "keywords",
         "min_years_experience": "int",
@@ -124,6 +127,7 @@ DEMANDS = IndexSpec(
         "majors": 2,
         "preferred_skills": 2,
         "description": 1,
+        "occupation": 1,
         "district": 1,
         "work_location": 1,
         "languages": 1,

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.context import context_of
 from app.db import get_session, make_engine, migrate
 from app.main import create_app
 
@@ -143,13 +144,14 @@ def artifacts_dir() -> Path:
 class Live:
     """A running service on its own committed database: jobs and the search worker are real."""
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, engine: Engine, *, background: bool = True) -> None:
         from app.db import make_session_factory
 
         self.settings = settings
         self.engine = engine
         self.session_factory = make_session_factory(engine)
-        self.app = create_app(settings, engine=engine)
+        # background=False: no job runner threads, so a started match run stays queued
+        self.app = create_app(settings, engine=engine, background=background)
         self.client = TestClient(self.app, raise_server_exceptions=False)
         self.started = False
 
@@ -165,17 +167,17 @@ class Live:
             self.client.__exit__(None, None, None)
 
     def session(self) -> Session:
-        return self.app.state.session_factory()
+        return context_of(self.app).session_factory()
 
     def settle(self, timeout: float = 60) -> None:
         """Wait until queued jobs ran and the search outbox is empty."""
         import time
 
-        jobs = self.app.state.jobs
+        jobs = context_of(self.app).jobs
         if hasattr(jobs, "wait_idle"):
             jobs.wait_idle(timeout)
         deadline = time.monotonic() + timeout
-        indexer = self.app.state.indexer
+        indexer = context_of(self.app).indexer
         while time.monotonic() < deadline:
             # drain() takes the indexer's lock before the database's, like its worker does
             with self.session() as s:
@@ -212,7 +214,7 @@ def live_factory(backend: str, tmp_path: Path) -> Iterator[Any]:
     engines: list[Engine] = []
     lives: list[Live] = []
 
-    def make(**overrides: Any) -> Live:
+    def make(*, background: bool = True, **overrides: Any) -> Live:
         settings = Settings(
             database_url=url,
             data_dir=tmp_path,
@@ -226,7 +228,7 @@ def live_factory(backend: str, tmp_path: Path) -> Iterator[Any]:
         if not engines:
             migrate(engine)
         engines.append(engine)
-        live = Live(settings, engine)
+        live = Live(settings, engine, background=background)
         lives.append(live)
         return live
 

@@ -1,1 +1,1 @@
-"""Accounts: login, tokens, the current viewer and its organisation scope."""
+"""Accounts: users, login and logout, API tokens, and the dependencies resolving the viewer."""

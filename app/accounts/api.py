@@ -1,29 +1,65 @@
-"""/api/v1/auth/token (OAuth2 password flow), /api/v1/me and the admin's /api/v1/users."""
+"""/api/v1/auth/token (OAuth2 password flow), the caller's tokens, /api/v1/me and the admin's
+/api/v1/users."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
+from sqlalchemy.orm import Session
 
-from app.accounts import service
+from app.access import Viewer
+from app.access.policies import users as policy
+from app.access.policies.users import UserAction
+from app.accounts import service, throttles
 from app.accounts.deps import ApiViewer
-from app.accounts.schemas import Token, UserCreate, UserPage, UserRead, UserUpdate
-from app.accounts.viewer import Viewer
+from app.accounts.schemas import (
+    Token,
+    TokenList,
+    TokenRead,
+    UserCreate,
+    UserPage,
+    UserRead,
+    UserUpdate,
+)
+from app.accounts.throttles import LoginAttempt, LoginLimits
+from app.context import app_context
 from app.db import SessionDep
-from app.errors import Forbidden, InvalidCredentials, TooManyAttempts
+from app.errors import InvalidCredentials
+from app.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
-def login_throttled(request: Request, username: str) -> tuple[str, str]:
-    """Raises TooManyAttempts; returns the throttle keys for this user and client."""
-    client = request.client.host if request.client else "unknown"
-    keys = (f"user:{username.strip().lower()}", f"ip:{client}")
-    wait = request.app.state.login_throttle.retry_after_s(*keys)
-    if wait:
-        raise TooManyAttempts(retry_after_s=wait)
-    return keys
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or what a trusted proxy forwarded (TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
+def count_login(request: Request, session: Session, username: str) -> LoginAttempt:
+    """Raises TooManyAttempts; counts (and commits) this attempt before the password check,
+    so that a failure counts however many run in parallel."""
+    settings = app_context(request).settings
+    limits = LoginLimits(
+        per_user=settings.login_max_attempts,
+        per_address=settings.login_address_max_attempts,
+        window_s=settings.login_window_s,
+    )
+    attempt = throttles.count_login(session, username, client_address(request), limits)
+    session.commit()
+    return attempt
+
+
+def new_token(request: Request, session: Session, user: User) -> str:
+    """Record and sign an API token for `user` (the caller commits)."""
+    claims = service.issue_token(
+        session,
+        user,
+        user_agent=request.headers.get("user-agent"),
+        max_age_s=app_context(request).settings.token_max_age_s,
+    )
+    return str(app_context(request).tokens.issue(claims))
 
 
 @router.post(
@@ -40,14 +76,57 @@ def issue_token(
     password: Annotated[str, Form(max_length=200)],
 ) -> Token:
     """OAuth2 password flow: form fields `username`, `password`; answers a bearer token."""
-    keys = login_throttled(request, username)
+    attempt = count_login(request, session, username)
     user = service.authenticate(session, username, password)
     if user is None:
-        request.app.state.login_throttle.failed(*keys)
         raise InvalidCredentials()
-    request.app.state.login_throttle.succeeded(keys[0])
+    throttles.login_succeeded(session, attempt)
+    token = new_token(request, session, user)
     session.commit()
-    return Token(access_token=request.app.state.tokens.issue(user.id, user.auth_version))
+    return Token(access_token=token)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, session: SessionDep, viewer: ApiViewer) -> None:
+    """End what this request signed in with: its API token, or the page session."""
+    token_id = getattr(request.state, "token_id", None)
+    if token_id is not None:
+        service.revoke_token(session, viewer, token_id)
+    else:
+        service.revoke_session(
+            session, request.session.get("sid"), app_context(request).settings.session_max_age_s
+        )
+        request.session.clear()
+    session.commit()
+
+
+@router.get("/auth/tokens")
+def list_tokens(request: Request, session: SessionDep, viewer: ApiViewer) -> TokenList:
+    """The caller's API tokens that have not expired: when issued and last used, and from
+    which client (user agent); the tokens themselves are never shown again."""
+    max_age = dt.timedelta(seconds=app_context(request).settings.token_max_age_s)
+    current = getattr(request.state, "token_id", None)
+    tokens = service.list_tokens(session, viewer, max_age_s=int(max_age.total_seconds()))
+    return TokenList(
+        items=[
+            TokenRead(
+                id=t.id,
+                created_at=t.created_at,
+                expires_at=t.created_at + max_age,
+                last_used_at=t.last_used_at,
+                user_agent=t.user_agent,
+                is_current=t.id == current,
+            )
+            for t in tokens
+        ]
+    )
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, session: SessionDep, viewer: ApiViewer) -> None:
+    """Revoke one of the caller's API tokens (404 for anyone else's)."""
+    service.revoke_token(session, viewer, token_id)
+    session.commit()
 
 
 @router.get("/me")
@@ -71,8 +150,7 @@ def list_users(
 
 @router.post("/users", status_code=201)
 def create_user(data: UserCreate, session: SessionDep, viewer: ApiViewer) -> UserRead:
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, UserAction.create)
     user = service.create_user(session, data)
     session.commit()
     return UserRead.model_validate(user)

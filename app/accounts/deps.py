@@ -2,36 +2,66 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.accounts.service import session_revoked
-from app.accounts.viewer import Viewer
-from app.audit import set_actor
-from app.db import SessionDep
+from app.access import Viewer
+from app.accounts.service import session_revoked, signed_in_user, token_user
+from app.context import app_context
+from app.db import SessionDep, set_actor, utcnow
 from app.errors import CsrfFailed, NotAuthenticated
-from app.models import User
+from app.models import ApiToken, User
 from app.security import csrf_matches
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _active_user(session: Session, user_id: int, auth_version: int) -> User | None:
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or user.auth_version != auth_version:
-        return None
-    return user
+#: A token's `last_used_at` is written at most this often (not on every request).
+TOKEN_TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+def _touch(request: Request, session: Session, token: ApiToken) -> None:
+    """Note when the token was last used. Writes ride on the request's own transaction; a
+    read (which commits nothing, and on SQLite holds no write lock) notes it in a short
+    transaction of its own that gives up at once if the database is busy: it is a hint."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_EVERY:
+        return
+    stmt = update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+    if request.method not in SAFE_METHODS:
+        session.execute(stmt)
+        return
+    engine = app_context(request).engine
+    try:
+        with engine.connect() as conn:
+            # the driver's own connection: a statement through `conn` would begin (and wait)
+            raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+            if raw is not None:
+                raw.execute("PRAGMA busy_timeout = 0")
+            try:
+                with conn.begin():
+                    if raw is None:  # a write of this token in flight holds the row: skip
+                        conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                    conn.execute(stmt)
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA busy_timeout = 30000")  # make_engine's timeout
+    except OperationalError:
+        pass
 
 
 def _session_live(request: Request, session: Session) -> bool:
     """A page session signs in until it is logged out or its login is older than the session
     lifetime (the cookie's own age restarts whenever the session changes, so it cannot say)."""
     issued = request.session.get("iat")
-    max_age = request.app.state.settings.session_max_age_s
+    max_age = app_context(request).settings.session_max_age_s
     if not isinstance(issued, int) or time.time() - issued > max_age:
         return False
     return not session_revoked(session, request.session.get("sid"))
@@ -46,14 +76,17 @@ def resolve_viewer(request: Request, session: Session) -> Viewer | None:
     user: User | None = None
     via_cookie = False
     if auth.lower().startswith("bearer "):
-        claims = request.app.state.tokens.read(auth[7:].strip())
-        if claims is not None:
-            user = _active_user(session, *claims)
+        claims = app_context(request).tokens.read(auth[7:].strip())
+        found = token_user(session, claims) if claims is not None else None
+        if found is not None:
+            user, token = found
+            request.state.token_id = token.id
+            _touch(request, session, token)
     else:
-        uid, av = request.session.get("uid"), request.session.get("av")
-        if isinstance(uid, int) and isinstance(av, int):
+        uid = request.session.get("uid")
+        if isinstance(uid, int):
             if _session_live(request, session):
-                user = _active_user(session, uid, av)
+                user = signed_in_user(session, uid, request.session.get("ak"))
                 via_cookie = True
             else:  # logged out, or too old: forget it, so that it cannot be kept fresh
                 request.session.clear()
@@ -85,9 +118,6 @@ def page_viewer(request: Request, session: SessionDep) -> Viewer:
     viewer = resolve_viewer(request, session)
     if viewer is None:
         raise NotAuthenticated(next=request.url.path)
-    from app.notifications.service import unread_count
-
-    request.state.unread = unread_count(session, viewer)  # the header's inbox badge (issue 6)
     return viewer
 
 

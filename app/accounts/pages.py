@@ -1,4 +1,4 @@
-"""Login, logout, each role's home page, and the admin's user and audit pages."""
+"""Login, logout, and the office admin's user pages."""
 
 from __future__ import annotations
 
@@ -7,27 +7,27 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import users as policy
+from app.access.policies.users import UserAction
 from app.accounts import service
-from app.accounts.api import login_throttled
-from app.accounts.deps import CheckedForm, PageViewer, resolve_viewer
+from app.accounts.api import count_login
+from app.accounts.deps import CheckedForm, resolve_viewer
 from app.accounts.schemas import UserCreate, UserUpdate
-from app.accounts.viewer import Viewer
+from app.accounts.throttles import login_succeeded
+from app.context import app_context
 from app.crud_pages import CrudPages, install
-from app.db import SessionDep, paginate
-from app.demands.service import scoped_demands
-from app.enterprises.service import scoped_enterprises
-from app.errors import AppError, Forbidden
+from app.db import SessionDep
+from app.errors import AppError
 from app.forms import FormField, enum_choices
 from app.i18n import enum_label, locale_of, translate
-from app.models import AuditLog, Demand, Enterprise, Organization, Talent, User
-from app.models.enums import DemandStatus, Role, TalentStatus
-from app.public.service import queue_size
-from app.security import csrf_matches, new_csrf_token, new_session_id
-from app.talents.service import scoped_talents
-from app.web import Pager, redirect, render
+from app.models import Enterprise, Organization, User
+from app.models.enums import Role
+from app.security import auth_fingerprint, csrf_matches, new_csrf_token, new_session_id
+from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +64,7 @@ def login_submit(
         error = "error.csrf_failed"
     else:
         try:
-            keys = login_throttled(request, username)
+            attempt = count_login(request, session, username)
         except AppError as exc:
             return render(
                 request,
@@ -78,17 +78,16 @@ def login_submit(
             )
         user = service.authenticate(session, username, password)
         if user is None:
-            request.app.state.login_throttle.failed(*keys)
             error = "error.invalid_credentials"
         else:
-            request.app.state.login_throttle.succeeded(keys[0])
+            login_succeeded(session, attempt)
             session.commit()
             # A fresh session on login: nothing from before (a planted cookie) carries over.
             request.session.clear()
             request.session.update(
                 {
                     "uid": user.id,
-                    "av": user.auth_version,
+                    "ak": auth_fingerprint(user.auth_secret),  # dies with the account's secret
                     "sid": new_session_id(),
                     "iat": int(time.time()),
                     "csrf": new_csrf_token(),
@@ -112,86 +111,12 @@ def logout(request: Request, form: CheckedForm, session: SessionDep) -> Response
     # Server-side too: a copy of this cookie (another tab, a shared computer's disk, a thief)
     # signs nobody in after logging out.
     service.revoke_session(
-        session, request.session.get("sid"), request.app.state.settings.session_max_age_s
+        session, request.session.get("sid"), app_context(request).settings.session_max_age_s
     )
     session.commit()
     request.session.clear()
     request.session["flash"] = ["login.logged_out"]
     return redirect("/login")
-
-
-def _home_counts(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
-    open_demands = scoped_demands(viewer).where(Demand.status == DemandStatus.open.value)
-    counts = [
-        (
-            "home.open_demands",
-            session.scalar(select(func.count()).select_from(open_demands.subquery())) or 0,
-        ),
-        (
-            "home.open_headcount",
-            session.scalar(select(func.coalesce(func.sum(open_demands.subquery().c.headcount), 0)))
-            or 0,
-        ),
-    ]
-    if viewer.is_office or viewer.is_demand_side:
-        counts.append(
-            (
-                "home.enterprises",
-                session.scalar(
-                    select(func.count()).select_from(scoped_enterprises(viewer).subquery())
-                )
-                or 0,
-            )
-        )
-    if viewer.is_office or viewer.is_agency:
-        active = scoped_talents(viewer).where(Talent.status == TalentStatus.active.value)
-        counts.append(
-            (
-                "home.active_talents",
-                session.scalar(select(func.count()).select_from(active.subquery())) or 0,
-            )
-        )
-    return counts
-
-
-def _home_actions(viewer: Viewer) -> list[tuple[str, str]]:
-    actions: list[tuple[str, str]] = []
-    if viewer.is_office:
-        actions.append(("matching.run_button", "/match-runs"))
-    if viewer.is_admin or viewer.is_chamber:
-        actions.append(("action.new_enterprise", "/enterprises/new"))
-    if viewer.is_admin or viewer.is_demand_side:
-        actions.append(("action.new_demand", "/demands/new"))
-    if viewer.is_admin or viewer.is_agency:
-        actions.append(("action.new_talent", "/talents/new"))
-    if viewer.is_agency:
-        actions.append(("home.open_demands", "/demands?status=open"))
-    if viewer.is_admin:
-        actions.append(("action.new_user", "/users/new"))
-    return actions
-
-
-HINTS = {
-    Role.office_admin: "home.hint.office",
-    Role.office_reviewer: "home.hint.reviewer",
-    Role.chamber_staff: "home.hint.chamber",
-    Role.enterprise_user: "home.hint.enterprise",
-    Role.agency_staff: "home.hint.agency",
-}
-
-
-@router.get("/")
-def home(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    counts, actions = _home_counts(session, viewer), _home_actions(viewer)
-    waiting = queue_size(session, viewer)
-    if waiting:  # registrations from the public page wait in 人社局's queue
-        counts.append(("home.public_interests", waiting))
-        actions.insert(0, ("home.public_interests", "/public-interests"))
-    return render(
-        request,
-        "accounts/home.html",
-        {"counts": counts, "actions": actions, "hint": HINTS[viewer.role]},
-    )
 
 
 # --- users (office admin) -------------------------------------------------------------------
@@ -247,7 +172,7 @@ def _user_detail(u: User, viewer: Viewer, locale: str) -> tuple[str, list[tuple[
 
 
 def _no_delete(session: Session, viewer: Viewer, user_id: int) -> None:
-    raise Forbidden()
+    policy.require(viewer, UserAction.delete)
 
 
 install(
@@ -274,33 +199,8 @@ install(
         create=lambda s, v, data, request: service.create_user(s, data),
         update=lambda s, v, i, data, request: service.update_user(s, v, i, data),
         delete=_no_delete,
-        can_create=lambda v: v.is_admin,
+        can_create=lambda v: policy.can(v, UserAction.create),
         can_edit=lambda v: False,
         can_delete=lambda v: False,
     ),
 )
-
-
-@router.get("/audit")
-def audit_page(
-    request: Request,
-    session: SessionDep,
-    viewer: PageViewer,
-    entity: Annotated[str | None, Query(max_length=40)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
-    if not viewer.is_admin:
-        raise Forbidden()
-    stmt = select(AuditLog).order_by(AuditLog.id.desc())
-    if entity:
-        stmt = stmt.where(AuditLog.entity == entity)
-    entries, total = paginate(session, stmt, limit=50, offset=offset)
-    return render(
-        request,
-        "accounts/audit.html",
-        {
-            "entries": entries,
-            "pager": Pager(total, 50, offset),
-            "entity": entity or "",
-        },
-    )

@@ -24,6 +24,21 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
+class TokenRead(BaseModel):
+    """One of the caller's API tokens (never the token itself)."""
+
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    user_agent: str | None
+    is_current: bool  # the token this request was made with
+
+
+class TokenList(BaseModel):
+    items: list[TokenRead]
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

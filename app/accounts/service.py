@@ -1,20 +1,30 @@
-"""Account services: authenticate, and the office admin's user management."""
+"""Account services: authenticate, API tokens, and the office admin's user management."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import users as policy
+from app.access.policies.users import UserAction
 from app.accounts.schemas import UserCreate, UserUpdate
-from app.accounts.viewer import Viewer
 from app.db import paginate, utcnow
-from app.errors import FieldErrors, Forbidden, NotFound
-from app.models import Enterprise, Organization, RevokedSession, User
+from app.errors import FieldErrors, NotFound
+from app.models import ApiToken, Enterprise, Organization, RevokedSession, User
 from app.models.enums import ROLE_SIDE, Role
-from app.security import hash_password, verify_password
+from app.security import (
+    TokenClaims,
+    auth_fingerprint,
+    hash_password,
+    new_auth_secret,
+    new_token_id,
+    verify_password,
+)
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -36,7 +46,7 @@ def check_role_fits(
         raise FieldErrors.one("organization_id", "organization_unknown")
     if org.side != ROLE_SIDE[role].value:
         raise FieldErrors.one("role", "role_org_mismatch")
-    if role is Role.enterprise_user:
+    if policy.role_has_enterprise(role):
         enterprise = session.get(Enterprise, enterprise_id) if enterprise_id else None
         if enterprise is None or enterprise.chamber_id != org.id:
             raise FieldErrors.one("enterprise_id", "enterprise_unknown")
@@ -63,9 +73,8 @@ def create_user(session: Session, data: UserCreate) -> User:
     return user
 
 
-def _admin_only(viewer: Viewer) -> None:
-    if not viewer.is_admin:
-        raise Forbidden()
+def _admin_only(viewer: Viewer, action: UserAction = UserAction.read) -> None:
+    policy.require(viewer, action)
 
 
 def list_users(
@@ -94,18 +103,83 @@ def get_user(session: Session, viewer: Viewer, user_id: int) -> User:
 def update_user(session: Session, viewer: Viewer, user_id: int, data: UserUpdate) -> User:
     """Raises Forbidden, NotFound. A new password or deactivation ends the user's sessions."""
     user = get_user(session, viewer, user_id)
+    _admin_only(viewer, UserAction.update)
     if data.display_name is not None:
         user.display_name = data.display_name
     if "email" in data.model_fields_set:
         user.email = data.email
     if data.password is not None:
         user.password_hash = hash_password(data.password)
-        user.auth_version += 1
+        end_sign_ins(session, user)
     if data.is_active is not None and data.is_active != user.is_active:
         user.is_active = data.is_active
-        user.auth_version += 1
+        end_sign_ins(session, user)
     session.flush()
     return user
+
+
+def end_sign_ins(session: Session, user: User) -> None:
+    """A new account secret: every API token and page session of the user stops working."""
+    user.auth_secret = new_auth_secret()
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def issue_token(
+    session: Session, user: User, *, user_agent: str | None, max_age_s: int
+) -> TokenClaims:
+    """Record a new API token of `user` (expired ones are forgotten); the caller signs the
+    claims it answers."""
+    cutoff = utcnow() - dt.timedelta(seconds=max_age_s)
+    session.execute(
+        delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.created_at < cutoff)
+    )
+    agent = "".join(ch for ch in user_agent or "" if ch.isprintable())[:200] or None
+    token = ApiToken(jti=new_token_id(), user_id=user.id, user_agent=agent)
+    session.add(token)
+    session.flush()
+    return TokenClaims(user.id, token.jti, auth_fingerprint(user.auth_secret))
+
+
+def token_user(session: Session, claims: TokenClaims) -> tuple[User, ApiToken] | None:
+    """The active user a token's claims sign in, and the token's row; None once the token
+    was revoked, or the account was deleted, deactivated or given a new password."""
+    token = session.scalar(select(ApiToken).where(ApiToken.jti == claims.jti))
+    if token is None or token.user_id != claims.user_id:
+        return None
+    user = signed_in_user(session, claims.user_id, claims.key)
+    return (user, token) if user is not None else None
+
+
+def signed_in_user(session: Session, user_id: int, key: object) -> User | None:
+    """The active user `user_id` if `key` is the fingerprint of its current secret."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or not isinstance(key, str):
+        return None
+    return user if hmac.compare_digest(auth_fingerprint(user.auth_secret), key) else None
+
+
+def list_tokens(session: Session, viewer: Viewer, *, max_age_s: int) -> list[ApiToken]:
+    """The viewer's own API tokens that have not expired, newest first."""
+    cutoff = utcnow() - dt.timedelta(seconds=max_age_s)
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == viewer.id, ApiToken.created_at >= cutoff)
+            .order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(session: Session, viewer: Viewer, token_id: int) -> None:
+    """Raises NotFound unless the token is the viewer's own."""
+    deleted = session.execute(
+        delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == viewer.id)
+    )
+    if not deleted.rowcount:  # type: ignore[attr-defined]
+        raise NotFound()
 
 
 def revoke_session(session: Session, sid: object, max_age_s: int) -> None:

@@ -1,1 +1,1 @@
-"""The office's dashboards (issue 6)."""
+"""The office's dashboards: supply and demand, timings, per-organisation figures."""

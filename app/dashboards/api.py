@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.accounts.deps import ApiViewer
+from app.context import app_context
 from app.dashboards import service
 from app.db import SessionDep
 from app.errors import FieldErrors
@@ -35,11 +36,13 @@ def attachment(content: bytes, filename: str, media_type: str) -> Response:
     )
 
 
-def csv_response(board: service.Dashboard, table: str | None, locale: str) -> Response:
+def csv_response(
+    board: service.Dashboard, table: str | None, locale: str, zone: dt.tzinfo
+) -> Response:
     if table is None:
         raise FieldErrors.one("table", "missing")
     return attachment(
-        service.table_csv(board, table, locale), f"{table}.csv", "text/csv; charset=utf-8"
+        service.table_csv(board, table, locale, zone), f"{table}.csv", "text/csv; charset=utf-8"
     )
 
 
@@ -59,7 +62,7 @@ def get_dashboards(
     locale = locale_of(request)
     board = service.dashboard(session, viewer, locale)
     if format == "csv":
-        return csv_response(board, table, locale)
+        return csv_response(board, table, locale, app_context(request).settings.zone)
     return DashboardRead(
         generated_at=board.generated_at,
         latest_run_id=service.latest_run_id(session),
@@ -78,5 +81,7 @@ def monthly_report(
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
 ) -> Response:
     """The monthly report as an Excel workbook (`month=YYYY-MM`, office staff only)."""
-    content = service.monthly_report(session, viewer, locale_of(request), month)
+    content = service.monthly_report(
+        session, viewer, locale_of(request), month, app_context(request).settings.zone
+    )
     return attachment(content, f"report-{month}.xlsx", XLSX)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import PageViewer
+from app.context import app_context
 from app.dashboards import service
 from app.dashboards.api import csv_response
 from app.db import SessionDep, utcnow
@@ -26,7 +27,7 @@ def dashboards_page(request: Request, session: SessionDep, viewer: PageViewer) -
         table = q.get("table")
         if table is not None and table not in service.TABLES:
             raise FieldErrors.one("table", "dash_table_unknown", tables=", ".join(service.TABLES))
-        return csv_response(board, table, locale)
+        return csv_response(board, table, locale, app_context(request).settings.zone)
     charts = {
         name: service.bars(board.tables[name], SERIES) for name in ("gap_group", "gap_industry")
     }

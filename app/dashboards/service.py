@@ -1,4 +1,4 @@
-"""The office's dashboards (issue 6): supply–demand gap, time to suggestion and to fill, agency
+"""The office's dashboards: supply–demand gap, time to suggestion and to fill, agency
 and chamber figures, their CSV tables and the monthly Excel report.
 
 Rules (documented in the README):
@@ -23,9 +23,7 @@ Everything is computed in Python from a handful of queries: a city's tables are 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,9 +33,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import dashboards as policy
+from app.access.policies.dashboards import DashboardAction
 from app.db import utcnow
-from app.errors import FieldErrors, Forbidden
+from app.errors import FieldErrors
 from app.i18n import enum_label, translate
 from app.models import (
     AnonymousOutcome,
@@ -52,6 +52,7 @@ from app.models import (
     Talent,
 )
 from app.models.enums import INDUSTRY_SECTIONS, DemandStatus, Side, TalentStatus
+from app.spreadsheets import Sheet, Styled, csv_bytes, header, xlsx_bytes
 
 TABLES = ("gap_group", "gap_industry", "demands", "agencies", "chambers")
 
@@ -82,11 +83,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "chambers": ("chamber", "demands_posted", "demands_filled"),
 }
-
-
-def require_office(viewer: Viewer) -> None:
-    if not viewer.is_office:
-        raise Forbidden()
 
 
 @dataclass
@@ -390,7 +386,7 @@ def chamber_rows(session: Session, locale: str, period: Period = ALL_TIME) -> li
 
 
 def dashboard(session: Session, viewer: Viewer, locale: str) -> Dashboard:
-    require_office(viewer)
+    policy.require(viewer, DashboardAction.read)
     gap_group, gap_industry = gap_tables(session, locale)
     return Dashboard(
         tables={
@@ -407,45 +403,49 @@ def column_label(table: str, column: str, locale: str) -> str:
     return translate(f"dash.col.{column}", locale)
 
 
-def cell(value: Any) -> Any:
+def cell(value: Any, zone: dt.tzinfo = dt.UTC) -> Any:
+    """A table value as a spreadsheet shows it: times in the service's time zone."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return "" if value is None else value
 
 
-def table_csv(board: Dashboard, table: str, locale: str) -> bytes:
+def table_csv(board: Dashboard, table: str, locale: str, zone: dt.tzinfo = dt.UTC) -> bytes:
     """One table as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese)."""
     if table not in TABLES:
         raise FieldErrors.one("table", "dash_table_unknown", tables=", ".join(TABLES))
-    buf = io.StringIO()
-    writer = csv.writer(buf)
     cols = COLUMNS[table]
-    writer.writerow([column_label(table, c, locale) for c in cols])
-    for row in board.tables[table]:
-        writer.writerow([cell(row[c]) for c in cols])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    head = [column_label(table, c, locale) for c in cols]
+    return csv_bytes([head, *([cell(row[c], zone) for c in cols] for row in board.tables[table])])
 
 
-def parse_month(raw: str | None) -> Period:
-    """`YYYY-MM` as a UTC period; a field error otherwise."""
+def parse_month(raw: str | None, zone: dt.tzinfo = dt.UTC) -> Period:
+    """`YYYY-MM` as the period of that calendar month in `zone` (the office's local month,
+    Beijing time by default), in UTC; a field error otherwise."""
     try:
         if raw is None or len(raw) != 7:
             raise ValueError(raw)
-        start = dt.datetime.strptime(raw + "-01", "%Y-%m-%d").replace(tzinfo=dt.UTC)
+        first = dt.datetime.strptime(raw + "-01", "%Y-%m-%d")
     except ValueError:
         raise FieldErrors.one("month", "dash_month_invalid") from None
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return Period(start, end)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return Period(
+        first.replace(tzinfo=zone).astimezone(dt.UTC),
+        following.replace(tzinfo=zone).astimezone(dt.UTC),
+    )
 
 
-def monthly_report(session: Session, viewer: Viewer, locale: str, month: str | None) -> bytes:
+def monthly_report(
+    session: Session,
+    viewer: Viewer,
+    locale: str,
+    month: str | None,
+    zone: dt.tzinfo = dt.UTC,
+) -> bytes:
     """The monthly report: a summary sheet and the month's agency, chamber and demand tables,
     plus the current supply–demand gap."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    require_office(viewer)
-    period = parse_month(month)
+    policy.require(viewer, DashboardAction.export)
+    period = parse_month(month, zone)
     gap_group, gap_industry = gap_tables(session, locale)
     demands = demand_rows(session, locale, period)
     agencies = agency_rows(session, locale, period)
@@ -454,12 +454,6 @@ def monthly_report(session: Session, viewer: Viewer, locale: str, month: str | N
     def t(key: str) -> str:
         return translate(key, locale)
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = t("dash.sheet.summary")
-    ws.append([t("dash.report_title"), month])
-    ws["A1"].font = Font(bold=True)
     summary = [
         ("dash.sum.demands_posted", sum(r["demands_posted"] for r in chambers)),
         ("dash.sum.demands_filled", sum(r["demands_filled"] for r in chambers)),
@@ -468,8 +462,13 @@ def monthly_report(session: Session, viewer: Viewer, locale: str, month: str | N
         ("dash.sum.approvals", sum(r["approvals"] for r in agencies)),
         ("dash.sum.hires", sum(r["hires"] for r in agencies)),
     ]
-    for key, value in summary:
-        ws.append([t(key), value])
+    sheets = [
+        Sheet(
+            t("dash.sheet.summary"),
+            [[Styled(t("dash.report_title"), bold=True), month]]
+            + [[t(key), value] for key, value in summary],
+        )
+    ]
     for table, rows in (
         ("agencies", agencies),
         ("chambers", chambers),
@@ -477,15 +476,10 @@ def monthly_report(session: Session, viewer: Viewer, locale: str, month: str | N
         ("gap_group", gap_group),
         ("gap_industry", gap_industry),
     ):
-        sheet = wb.create_sheet(t(f"dash.table.{table}")[:31])
-        sheet.append([column_label(table, c, locale) for c in COLUMNS[table]])
-        for head in sheet[1]:
-            head.font = Font(bold=True)
-        for row in rows:
-            sheet.append([cell(row[c]) for c in COLUMNS[table]])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        head = header(column_label(table, c, locale) for c in COLUMNS[table])
+        body = [[cell(row[c], zone) for c in COLUMNS[table]] for row in rows]
+        sheets.append(Sheet(t(f"dash.table.{table}"), [head, *body]))
+    return xlsx_bytes(sheets)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import demands as policy
+from app.access.policies import enterprises as enterprise_policy
+from app.access.policies.demands import DemandAction
 from app.crud_pages import CrudPages, install
 from app.demands import service
 from app.demands.schemas import DemandCreate, DemandRead, DemandUpdate
-from app.enterprises.service import scoped_enterprises
 from app.forms import EDUCATION, FormField, enum_choices, list_field, sectioned
 from app.i18n import enum_label, translate
 from app.models import Demand, Enterprise
@@ -21,15 +23,19 @@ router = APIRouter(include_in_schema=False)
 
 KINDS = enum_choices("demand_kind", [k.value for k in DemandKind])
 STATUSES = enum_choices("demand_status", [s.value for s in DemandStatus])
+# Archiving is what deleting a demand with history does, never a status typed into the form.
+FORM_STATUSES = enum_choices(
+    "demand_status", [s.value for s in DemandStatus if s is not DemandStatus.archived]
+)
 
 
 def _fields(session: Session, viewer: Viewer) -> list[FormField]:
     basic: list[FormField] = []
-    if not viewer.is_enterprise:
+    if policy.own_enterprise(viewer) is None:  # an enterprise user posts for its own
         enterprises = [
             (str(e.id), e.name)
             for e in session.scalars(
-                scoped_enterprises(viewer).order_by(Enterprise.name).limit(2000)
+                enterprise_policy.listed(viewer).order_by(Enterprise.name).limit(2000)
             )
         ]
         basic.append(
@@ -40,7 +46,7 @@ def _fields(session: Session, viewer: Viewer) -> list[FormField]:
         FormField("title", required=True, max_length=200),
         FormField("description", "textarea", max_length=5000),
         FormField("headcount", "number", required=True, attrs={"min": "1"}),
-        FormField("status", "select", required=True, choices=STATUSES),
+        FormField("status", "select", required=True, choices=FORM_STATUSES),
         FormField("deadline", "date"),
     ]
     return sectioned(
@@ -147,9 +153,9 @@ install(
         create=lambda s, v, data, request: service.create_demand(s, v, data),
         update=lambda s, v, i, data, request: service.update_demand(s, v, i, data),
         delete=service.delete_demand,
-        can_create=service.can_write_demands,
-        can_edit=service.can_write_demands,
-        can_delete=service.can_write_demands,
+        can_create=lambda v: policy.can(v, DemandAction.create),
+        can_edit=lambda v: policy.can(v, DemandAction.update),
+        can_delete=lambda v: policy.can(v, DemandAction.delete),
         update_exclude=frozenset({"enterprise_id"}),
         new_defaults=lambda: {"kind": "job", "headcount": "1", "status": "open"},
     ),

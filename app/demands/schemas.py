@@ -12,6 +12,7 @@ from app.fieldtypes import (
     Blankable,
     Headcount,
     LongText,
+    OneLine,
     OptText100,
     Salary,
     Text200,
@@ -22,7 +23,8 @@ from app.models import Demand
 from app.models.enums import DemandKind, DemandStatus, Education
 
 OccupationCode = Annotated[
-    Annotated[str, Field(max_length=12, pattern=r"^\d-\d{2}-\d{2}-\d{2}$")] | None, Blankable
+    Annotated[str, Field(max_length=12, pattern=r"^\d-\d{2}-\d{2}-\d{2}$"), OneLine] | None,
+    Blankable,
 ]
 
 
@@ -30,6 +32,13 @@ def check_salary_range(value: int | None, info: ValidationInfo) -> int | None:
     low = info.data.get("salary_min")
     if value is not None and low is not None and low > value:
         raise PydanticCustomError("salary_range", "minimum salary exceeds the maximum")
+    return value
+
+
+def check_status_typed(value: DemandStatus | None) -> DemandStatus | None:
+    """`archived` is what deleting a demand with history does, never a status one types."""
+    if value is DemandStatus.archived:
+        raise PydanticCustomError("demand_status_archived", "a demand is archived by deleting it")
     return value
 
 
@@ -56,6 +65,7 @@ class DemandCreate(BaseModel):
     status: DemandStatus = DemandStatus.open
 
     _salary = field_validator("salary_max")(check_salary_range)
+    _status = field_validator("status")(check_status_typed)
 
 
 class DemandUpdate(BaseModel):
@@ -80,6 +90,7 @@ class DemandUpdate(BaseModel):
     status: DemandStatus | None = None
 
     _salary = field_validator("salary_max")(check_salary_range)
+    _status = field_validator("status")(check_status_typed)
 
 
 class DemandRead(BaseModel):
@@ -93,7 +104,7 @@ class DemandRead(BaseModel):
     title: str
     description: str
     headcount: int
-    hired_count: int = 0  # issue 6: hires recorded through introductions
+    hired_count: int = 0  # hires recorded through introductions
     open_headcount: int = 0
     occupation_code: str | None
     min_education: Education | None

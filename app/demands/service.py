@@ -9,14 +9,16 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import demands as policy
+from app.access.policies.demands import DemandAction
 from app.db import paginate
 from app.demands.schemas import DemandCreate, DemandUpdate
-from app.errors import FieldErrors, Forbidden, NotFound
-from app.models import Demand, Enterprise
+from app.errors import FieldErrors, NotFound
+from app.models import Demand, Enterprise, Introduction
 from app.models.enums import DemandStatus
 
 
@@ -34,19 +36,8 @@ def check_occupation(code: str | None) -> None:
 
 
 def scoped_demands(viewer: Viewer) -> Select[Demand]:
-    """Every demand the viewer may read."""
-    stmt = select(Demand).join(Demand.enterprise)
-    if viewer.is_chamber:
-        stmt = stmt.where(Enterprise.chamber_id == viewer.organization_id)
-    elif viewer.is_enterprise:
-        stmt = stmt.where(Demand.enterprise_id == viewer.enterprise_id)
-    elif viewer.is_agency:
-        stmt = stmt.where(Demand.status != DemandStatus.draft.value)
-    return stmt
-
-
-def can_write_demands(viewer: Viewer) -> bool:
-    return viewer.is_admin or viewer.is_chamber or viewer.is_enterprise
+    """Every demand the viewer may read (archived ones too: history points to them)."""
+    return policy.readable(viewer)
 
 
 def list_demands(
@@ -64,7 +55,9 @@ def list_demands(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[Demand], int]:
-    stmt = scoped_demands(viewer).order_by(Demand.id.desc())
+    # Archived demands only show when asked for by status.
+    scope = policy.readable if status == DemandStatus.archived.value else policy.listed
+    stmt = scope(viewer).order_by(Demand.id.desc())
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Demand.title.ilike(like), Enterprise.name.ilike(like)))
@@ -97,15 +90,15 @@ def get_demand(session: Session, viewer: Viewer, demand_id: int) -> Demand:
 
 
 def _enterprise_for(session: Session, viewer: Viewer, enterprise_id: int | None) -> Enterprise:
-    if viewer.is_enterprise:
-        enterprise_id = viewer.enterprise_id if enterprise_id is None else enterprise_id
-        if enterprise_id != viewer.enterprise_id:
-            raise FieldErrors.one("enterprise_id", "enterprise_unknown")
+    if enterprise_id is None:
+        enterprise_id = policy.own_enterprise(viewer)
     if enterprise_id is None:
         raise FieldErrors.one("enterprise_id", "missing")
     enterprise = session.get(Enterprise, enterprise_id)
-    if enterprise is None or (
-        viewer.is_chamber and enterprise.chamber_id != viewer.organization_id
+    if (
+        enterprise is None
+        or enterprise.archived_at is not None
+        or not policy.may_use_enterprise(viewer, enterprise)
     ):
         raise FieldErrors.one("enterprise_id", "enterprise_unknown")
     return enterprise
@@ -113,8 +106,7 @@ def _enterprise_for(session: Session, viewer: Viewer, enterprise_id: int | None)
 
 def create_demand(session: Session, viewer: Viewer, data: DemandCreate) -> Demand:
     """Raises Forbidden, FieldErrors."""
-    if not can_write_demands(viewer):
-        raise Forbidden()
+    policy.require(viewer, DemandAction.create)
     enterprise = _enterprise_for(session, viewer, data.enterprise_id)
     check_occupation(data.occupation_code)
     demand = Demand(
@@ -131,8 +123,9 @@ def create_demand(session: Session, viewer: Viewer, data: DemandCreate) -> Deman
 def update_demand(session: Session, viewer: Viewer, demand_id: int, data: DemandUpdate) -> Demand:
     """Raises NotFound, Forbidden, FieldErrors (also for a salary range broken by the merge)."""
     demand = get_demand(session, viewer, demand_id)
-    if not can_write_demands(viewer):
-        raise Forbidden()
+    policy.require(viewer, DemandAction.update, demand)
+    if demand.status == DemandStatus.archived.value:
+        raise NotFound()  # deleted, kept only as history
     changes = data.model_dump(exclude_unset=True)
     required = {"kind", "title", "headcount", "overseas_required", "status", "description"}
     changes = {k: v for k, v in changes.items() if v is not None or k not in required}
@@ -151,9 +144,14 @@ def update_demand(session: Session, viewer: Viewer, demand_id: int, data: Demand
 
 
 def delete_demand(session: Session, viewer: Viewer, demand_id: int) -> None:
-    """Raises NotFound, Forbidden."""
+    """Delete a demand, or archive it when introductions point to it: they, their outcomes
+    and the contact-reveal log stay. Raises NotFound, Forbidden."""
     demand = get_demand(session, viewer, demand_id)
-    if not can_write_demands(viewer):
-        raise Forbidden()
-    session.delete(demand)
+    policy.require(viewer, DemandAction.delete, demand)
+    if demand.status == DemandStatus.archived.value:
+        raise NotFound()
+    if session.scalar(select(exists().where(Introduction.demand_id == demand.id))):
+        demand.status = DemandStatus.archived.value
+    else:
+        session.delete(demand)
     session.flush()

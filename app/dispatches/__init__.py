@@ -1,1 +1,1 @@
-"""Dispatch (派单): the office tasks agencies with demands; agencies nominate talents (issue 6)."""
+"""Dispatch (派单): the office tasks agencies with demands; agencies nominate talents."""

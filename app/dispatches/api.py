@@ -8,15 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.access.policies import dispatches as policy
+from app.access.policies.dispatches import DispatchAction
 from app.accounts.deps import ApiViewer
 from app.config import Settings
+from app.context import app_context
 from app.db import SessionDep
 from app.dispatches import service
+from app.fieldtypes import OneLine
 from app.i18n import locale_of
-from app.matchruns.service import require_office
 from app.models import Nomination
 
 router = APIRouter(tags=["dispatch"])
+
+OrgKindName = Annotated[str, Field(max_length=40), OneLine]
 
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
@@ -113,9 +118,9 @@ class DispatchRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    overseas: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20)]
-    research: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20)]
-    other: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20)]
+    overseas: Annotated[list[OrgKindName], Field(max_length=20)]
+    research: Annotated[list[OrgKindName], Field(max_length=20)]
+    other: Annotated[list[OrgKindName], Field(max_length=20)]
 
 
 class SweepResult(BaseModel):
@@ -201,7 +206,7 @@ def nominate(
 
 @router.get("/api/v1/dispatch-rules")
 def get_rules(session: SessionDep, viewer: ApiViewer) -> DispatchRules:
-    require_office(viewer)
+    policy.require(viewer, DispatchAction.read_rules)
     return DispatchRules(**service.get_rules(session))
 
 
@@ -217,8 +222,8 @@ def set_rules(data: DispatchRules, session: SessionDep, viewer: ApiViewer) -> Di
 def sweep(request: Request, session: SessionDep, viewer: ApiViewer) -> SweepResult:
     """The office runs now what `talent-supermarket revert-dispatches` runs: flag overdue
     dispatches and offer long-unfilled demands to more agencies."""
-    require_office(viewer)
-    settings: Settings = request.app.state.settings
+    policy.require(viewer, DispatchAction.sweep)
+    settings: Settings = app_context(request).settings
     flagged = service.flag_overdue(session)
     reverted = service.revert_dispatches(session, days=settings.dispatch_reversion_days)
     session.commit()

@@ -11,13 +11,14 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import dispatches as policy
+from app.access.policies.dispatches import DispatchAction
 from app.accounts.deps import CheckedForm, PageViewer
-from app.accounts.viewer import Viewer
 from app.db import SessionDep
 from app.dispatches import service
 from app.errors import AppError, FieldErrors, render_field_errors
 from app.i18n import locale_of, translate
-from app.matchruns.service import require_office
 from app.models import Demand, Organization, Talent
 from app.models.enums import ORG_KIND_SIDE, DemandStatus, Side, TalentStatus
 from app.web import Pager, flash, offset_param, redirect, render, whole_number
@@ -63,7 +64,11 @@ def _board(
         "message": message,
         "values": values or {"due_date": (service.today() + dt.timedelta(days=14)).isoformat()},
     }
-    if viewer.is_office:
+    ctx["sees_all"] = policy.sees_all_agencies(viewer)
+    ctx["can_dispatch"] = policy.can(viewer, DispatchAction.dispatch)
+    ctx["can_set_rules"] = policy.can(viewer, DispatchAction.set_rules)
+    ctx["can_nominate"] = policy.can(viewer, DispatchAction.nominate)
+    if ctx["can_dispatch"]:
         ctx["demands"] = list(
             session.scalars(
                 select(Demand).where(Demand.status == DemandStatus.open.value).order_by(Demand.id)
@@ -114,7 +119,7 @@ def _failed(
 def dispatch_submit(
     request: Request, session: SessionDep, viewer: PageViewer, form: CheckedForm
 ) -> Response:
-    require_office(viewer)
+    policy.require(viewer, DispatchAction.dispatch)
     values = {k: str(form.get(k, "")) for k in ("demand_id", "organization_id", "due_date")}
     errors: dict[str, str] = {}
     locale = locale_of(request)
@@ -187,7 +192,7 @@ def _rules_page(
 
 @router.get("/dispatches/rules")
 def rules_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    require_office(viewer)
+    policy.require(viewer, DispatchAction.read_rules)
     return _rules_page(request, session, service.get_rules(session))
 
 

@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
-from app.db import paginate, utcnow
-from app.errors import AppError, FieldErrors, Forbidden, NotFound
-from app.matchruns.service import require_office
+from app.access import Viewer
+from app.access.policies import dispatches as policy
+from app.access.policies import notifications as notification_policy
+from app.access.policies.dispatches import DispatchAction
+from app.db import lock_row, paginate, utcnow
+from app.errors import AppError, FieldErrors, NotFound
 from app.models import (
     AppSetting,
     Demand,
@@ -33,10 +35,10 @@ from app.models.enums import (
     DemandKind,
     DemandStatus,
     OrgKind,
-    Role,
     Side,
     TalentStatus,
 )
+from app.models.states import DispatchStatus, Machine, check_transition
 from app.notifications.service import notify, organization_users
 
 RULES_KEY = "dispatch_rules"
@@ -70,7 +72,7 @@ def today() -> dt.date:
 
 
 def is_overdue(d: Dispatch, on: dt.date | None = None) -> bool:
-    return d.status == "open" and d.due_date < (on or today())
+    return d.status == DispatchStatus.open and d.due_date < (on or today())
 
 
 # ------------------------------------------------------------------------------ routing rules
@@ -86,8 +88,7 @@ def set_rules(
     session: Session, viewer: Viewer, rules: dict[str, list[str]]
 ) -> dict[str, list[str]]:
     """Office admin only. Raises Forbidden, FieldErrors (unknown or non-agency kinds, empty)."""
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, DispatchAction.set_rules)
     supply = {k.value for k, side in ORG_KIND_SIDE.items() if side is Side.supply}
     errors: list[dict[str, Any]] = []
     clean: dict[str, list[str]] = {}
@@ -123,7 +124,10 @@ def classify(demand: Demand) -> str:
 
 
 def _open_demand(session: Session, demand_id: int) -> Demand:
-    demand = session.get(Demand, demand_id)
+    # Under a row lock (SELECT ... FOR UPDATE; SQLite's single writer needs none): parallel
+    # dispatches and nominations of one demand take turns, each sees what the one before it
+    # wrote, and the demand stays open until they commit.
+    demand = lock_row(session, Demand, demand_id)
     if demand is None:
         raise NotFound()
     if demand.status != DemandStatus.open.value:
@@ -183,7 +187,7 @@ def create_dispatch(
 ) -> Dispatch:
     """The office tasks one agency. Raises Forbidden, NotFound, DemandNotOpen, FieldErrors,
     DispatchExists."""
-    require_office(viewer)
+    policy.require(viewer, DispatchAction.dispatch)
     demand = _open_demand(session, demand_id)
     org = _agency(session, organization_id)
     _check_due(due_date)
@@ -197,7 +201,7 @@ def dispatch_by_rules(
 ) -> list[Dispatch]:
     """Task the agencies the routing rules name for this demand (skipping those already
     tasked). Raises Forbidden, NotFound, DemandNotOpen, FieldErrors."""
-    require_office(viewer)
+    policy.require(viewer, DispatchAction.dispatch)
     demand = _open_demand(session, demand_id)
     _check_due(due_date)
     kinds = get_rules(session)[classify(demand)]
@@ -216,12 +220,7 @@ def dispatch_by_rules(
 
 
 def scoped_dispatches(viewer: Viewer) -> Select[Any]:
-    stmt = select(Dispatch)
-    if viewer.is_office:
-        return stmt
-    if viewer.is_agency:
-        return stmt.where(Dispatch.organization_id == viewer.organization_id)
-    raise Forbidden()
+    return policy.readable(viewer)
 
 
 @dataclass(frozen=True)
@@ -251,9 +250,11 @@ def list_dispatches(
     if demand_id is not None:
         stmt = stmt.where(Dispatch.demand_id == demand_id)
     if overdue is True:
-        stmt = stmt.where(Dispatch.status == "open", Dispatch.due_date < today())
+        stmt = stmt.where(Dispatch.status == DispatchStatus.open.value, Dispatch.due_date < today())
     elif overdue is False:
-        stmt = stmt.where((Dispatch.status != "open") | (Dispatch.due_date >= today()))
+        stmt = stmt.where(
+            (Dispatch.status != DispatchStatus.open.value) | (Dispatch.due_date >= today())
+        )
     stmt = stmt.order_by(Dispatch.due_date, Dispatch.id)
     return paginate(session, stmt, limit=limit, offset=offset)
 
@@ -310,10 +311,10 @@ def nominate(
     """The tasked agency puts forward its own active talents; they enter the next match run.
     Already nominated talents are skipped. Raises Forbidden, NotFound, DemandNotOpen,
     FieldErrors."""
-    if not viewer.is_agency:
-        raise Forbidden()
+    policy.require(viewer, DispatchAction.nominate)
     d = get_dispatch(session, viewer, dispatch_id)
     _open_demand(session, d.demand_id)
+    session.refresh(d)  # as a nomination that held the demand's lock before us left it
     ids = sorted(set(talent_ids))
     own = set(
         session.scalars(
@@ -341,7 +342,8 @@ def nominate(
     ]
     session.add_all(rows)
     if rows:
-        d.status = "answered"
+        check_transition(Machine.dispatch, d.status, DispatchStatus.answered)
+        d.status = DispatchStatus.answered.value
         d.first_nomination_at = d.first_nomination_at or utcnow()
     session.flush()
     return rows
@@ -369,7 +371,7 @@ def office_users(session: Session) -> list[int]:
         session.scalars(
             select(User.id).where(
                 User.is_active.is_(True),
-                User.role.in_([Role.office_admin.value, Role.office_reviewer.value]),
+                notification_policy.office_staff(),
             )
         )
     )
@@ -381,7 +383,7 @@ def flag_overdue(session: Session, *, on: dt.date | None = None) -> int:
     rows = list(
         session.scalars(
             select(Dispatch).where(
-                Dispatch.status == "open",
+                Dispatch.status == DispatchStatus.open.value,
                 Dispatch.due_date < on,
                 Dispatch.overdue_notified_at.is_(None),
             )
@@ -448,6 +450,10 @@ def revert_dispatches(
             continue
         since = first.get(demand.id) or demand.created_at
         if since > cutoff or (demand.id in last and last[demand.id] > cutoff):
+            continue
+        # Locked as an office dispatch locks it: one waits for the other's agencies.
+        locked = lock_row(session, Demand, demand.id)
+        if locked is None or locked.status != DemandStatus.open.value:
             continue
         have = _existing(session, demand.id)
         new = [org for org in agencies if org.id not in have]

@@ -127,13 +127,10 @@ def list_groups(request: Request, session: SessionDep, viewer: ApiViewer) -> lis
 @router.post("/scan")
 def scan(session: SessionDep, viewer: ApiViewer) -> ScanRead:
     """The batch check over the whole pool (office only)."""
-    if not viewer.is_office:
-        from app.errors import Forbidden
-
-        raise Forbidden()
-    new = service.scan_all(session)
-    session.commit()
-    return ScanRead(new_pairs=new, groups=len(service.list_groups(session, viewer)))
+    scan = service.scan_once(session, viewer)
+    return ScanRead(
+        new_pairs=scan.new_pairs or 0, groups=len(service.list_groups(session, viewer))
+    )
 
 
 @router.post("/merges", status_code=201)

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.policies import duplicates as policy
+from app.access.policies.duplicates import DuplicateAction
 from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.duplicates import service
-from app.errors import Forbidden
 from app.i18n import locale_of
 from app.web import flash, redirect, render, whole_number
 
@@ -24,17 +25,23 @@ def _ids(values: Sequence[object]) -> list[int]:
 @router.get("/duplicates")
 def groups_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
     groups = service.list_groups(session, viewer, locale_of(request))
-    return render(request, "duplicates/groups.html", {"groups": groups})
+    return render(
+        request,
+        "duplicates/groups.html",
+        {
+            "groups": groups,
+            "can_scan": policy.can(viewer, DuplicateAction.scan),
+            "can_merge": policy.can(viewer, DuplicateAction.merge),
+            "can_dismiss": policy.can(viewer, DuplicateAction.dismiss),
+        },
+    )
 
 
 @router.post("/duplicates/scan")
 def scan_submit(
     request: Request, session: SessionDep, viewer: PageViewer, form: CheckedForm
 ) -> Response:
-    if not viewer.is_office:
-        raise Forbidden()
-    service.scan_all(session)
-    session.commit()
+    service.scan_once(session, viewer)
     flash(request, "duplicates.flash.scanned")
     return redirect("/duplicates")
 
@@ -80,6 +87,7 @@ def merge_page(
         "duplicates/merge.html",
         {
             "merge": merge,
+            "can_undo": policy.can(viewer, DuplicateAction.undo, merge),
             "profile": service.merged_profile(session, merge, locale),
             "versions": service.member_talents(session, merge),
         },

@@ -4,20 +4,32 @@ merge and undo. The office merges; an agency only learns that its talent was mer
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import duplicates as policy
+from app.access.policies import talents as talents_policy
+from app.access.policies.duplicates import DuplicateAction
+from app.access.policies.talents import TalentAction
 from app.db import utcnow
 from app.duplicates.detect import Candidate, find_candidates, group_pairs
 from app.duplicates.keys import Profile
-from app.errors import AppError, Forbidden, NotFound
-from app.models import DuplicatePair, Organization, Talent, TalentMerge, TalentMergeMember
-from app.talents.service import get_talent
+from app.errors import AppError, NotFound
+from app.models import (
+    DuplicatePair,
+    DuplicateScan,
+    Organization,
+    Talent,
+    TalentMerge,
+    TalentMergeMember,
+)
 
 # Fields of the merged profile, in display order; contact fields are the office's to see.
 PROFILE_FIELDS = (
@@ -95,6 +107,53 @@ def scan_all(session: Session) -> int:
     return upsert_pairs(session, find_candidates(load_profiles(session)))
 
 
+class ScanRunning(AppError):
+    status, code = 409, "duplicate_scan_running"
+
+
+# A scan still `running` after this long belongs to a process that died: it is given up.
+SCAN_STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def scan_once(session: Session, viewer: Viewer) -> DuplicateScan:
+    """The batch check, single flight: one scan runs at a time, whoever starts it.
+
+    A unit of work of its own, like a job, so it commits twice: the `running` row first (the
+    partial unique index refuses a parallel one, which answers 409 with this scan's id), then
+    the pairs found with the row marked `done` (or, on an error, `failed`). Raises Forbidden,
+    ScanRunning."""
+    policy.require(viewer, DuplicateAction.scan)
+    now = utcnow()
+    session.execute(
+        update(DuplicateScan)
+        .where(DuplicateScan.status == "running", DuplicateScan.started_at < now - SCAN_STALE_AFTER)
+        .values(status="failed", finished_at=now)
+    )
+    scan = DuplicateScan(status="running", started_by_id=viewer.id, started_at=now)
+    try:
+        with session.begin_nested():
+            session.add(scan)
+            session.flush()
+    except IntegrityError as exc:
+        running = session.scalar(select(DuplicateScan.id).where(DuplicateScan.status == "running"))
+        raise ScanRunning(current_id=running) from exc
+    session.commit()
+    try:
+        scan.new_pairs = scan_all(session)
+        scan.status, scan.finished_at = "done", utcnow()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.execute(
+            update(DuplicateScan)
+            .where(DuplicateScan.id == scan.id)
+            .values(status="failed", finished_at=utcnow())
+        )
+        session.commit()
+        raise
+    return scan
+
+
 def record_pairs_for(session: Session, talent_ids: Sequence[int]) -> int:
     """Check newly written talents against the whole pool (after an import's commit)."""
     if not talent_ids:
@@ -157,14 +216,9 @@ class Group:
         return max(p.confidence for p in self.pairs)
 
 
-def _require_office(viewer: Viewer) -> None:
-    if not viewer.is_office:
-        raise Forbidden()
-
-
 def list_groups(session: Session, viewer: Viewer, locale: str = "zh") -> list[Group]:
     """Open candidate pairs joined into groups, most confident first. Office only."""
-    _require_office(viewer)
+    policy.require(viewer, DuplicateAction.read)
     pairs = list(session.scalars(select(DuplicatePair).where(DuplicatePair.status == "open")))
     if not pairs:
         return []
@@ -222,12 +276,20 @@ def merge_talents(
 ) -> TalentMerge:
     """Merge talents into one profile, keeping every version. Raises Forbidden, MergeInvalid,
     NotFound, TalentAlreadyMerged."""
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, DuplicateAction.merge)
     ids = sorted(set(talent_ids))
     if len(ids) < 2 or primary_talent_id not in ids:
         raise MergeInvalid()
-    talents = {t.id: t for t in session.scalars(select(Talent).where(Talent.id.in_(ids)))}
+    # The members' rows are locked (in id order, so two merges never wait on each other in a
+    # circle): a parallel merge of one of them waits, then finds it merged.
+    locked = (
+        select(Talent)
+        .where(Talent.id.in_(ids))
+        .order_by(Talent.id)
+        .with_for_update(of=Talent)
+        .execution_options(populate_existing=True)
+    )
+    talents = {t.id: t for t in session.scalars(locked).unique()}
     if len(talents) != len(ids):
         raise NotFound()
     for talent_id in ids:
@@ -258,7 +320,7 @@ def merge_talents(
 
 def get_merge(session: Session, viewer: Viewer, merge_id: int) -> TalentMerge:
     """Raises Forbidden (not the office), NotFound."""
-    _require_office(viewer)
+    policy.require(viewer, DuplicateAction.read)
     merge = session.get(TalentMerge, merge_id)
     if merge is None:
         raise NotFound()
@@ -266,19 +328,24 @@ def get_merge(session: Session, viewer: Viewer, merge_id: int) -> TalentMerge:
 
 
 def list_merges(session: Session, viewer: Viewer) -> list[TalentMerge]:
-    _require_office(viewer)
+    policy.require(viewer, DuplicateAction.read)
     return list(session.scalars(select(TalentMerge).order_by(TalentMerge.id.desc()).limit(200)))
 
 
 def undo_merge(session: Session, viewer: Viewer, merge_id: int) -> TalentMerge:
     """Raises Forbidden, NotFound, MergeAlreadyUndone."""
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, DuplicateAction.undo)
     merge = get_merge(session, viewer, merge_id)
-    if merge.undone_at is not None:
+    # Compare-and-set: of parallel undos one finds the merge still active.
+    undone = session.execute(
+        update(TalentMerge)
+        .where(TalentMerge.id == merge.id, TalentMerge.undone_at.is_(None))
+        .values(undone_at=utcnow(), undone_by_id=viewer.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(merge)
+    if getattr(undone, "rowcount", 0) != 1:
         raise MergeAlreadyUndone()
-    merge.undone_at = utcnow()
-    merge.undone_by_id = viewer.id
     _set_pair_status(session, [m.talent_id for m in merge.members], "merged", "open")
     session.flush()
     return merge
@@ -286,8 +353,7 @@ def undo_merge(session: Session, viewer: Viewer, merge_id: int) -> TalentMerge:
 
 def dismiss_group(session: Session, viewer: Viewer, talent_ids: Sequence[int]) -> None:
     """ "Not the same person": the open pairs among these talents stop being proposed."""
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, DuplicateAction.dismiss)
     _set_pair_status(session, sorted(set(talent_ids)), "open", "dismissed")
     session.flush()
 
@@ -338,7 +404,9 @@ class MergeStatus:
 def merge_status(session: Session, viewer: Viewer, talent_id: int, locale: str) -> MergeStatus:
     """What a viewer may know of a talent's merge: that it happened, when, and which agencies
     share the credit; never another agency's fields. Raises NotFound outside the scope."""
-    talent = get_talent(session, viewer, talent_id)
+    talent = session.get(Talent, talent_id)
+    if talent is None or not talents_policy.can(viewer, TalentAction.read, talent):
+        raise NotFound()
     merge = _active_merge_of(session, talent.id)
     if merge is None:
         return MergeStatus(talent.id, False, None, None, [talent.organization.display_name(locale)])
@@ -347,7 +415,7 @@ def merge_status(session: Session, viewer: Viewer, talent_id: int, locale: str) 
     return MergeStatus(
         talent.id,
         True,
-        merge.id if viewer.is_office else None,
+        merge.id if policy.names_merge(viewer) else None,
         merge.created_at.isoformat(),
         [o.display_name(locale) for o in orgs],
     )

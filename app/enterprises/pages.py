@@ -8,7 +8,9 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import enterprises as policy
+from app.access.policies.enterprises import EnterpriseAction
 from app.crud_pages import CrudPages, install
 from app.enterprises import service
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseRead, EnterpriseUpdate
@@ -53,7 +55,7 @@ def _fields(session: Session, viewer: Viewer) -> list[FormField]:
             attrs={"inputmode": "tel"},
         ),
     ]
-    if viewer.is_admin:
+    if policy.chooses_chamber(viewer):
         fields.append(
             FormField(
                 "chamber_id", "select", required=True, choices=org_choices(session, Side.demand)
@@ -111,8 +113,8 @@ install(
         create=lambda s, v, data, request: service.create_enterprise(s, v, data),
         update=lambda s, v, i, data, request: service.update_enterprise(s, v, i, data),
         delete=service.delete_enterprise,
-        can_create=lambda v: v.is_admin or v.is_chamber,
-        can_edit=lambda v: v.is_admin or v.is_chamber or v.is_enterprise,
-        can_delete=lambda v: v.is_admin or v.is_chamber,
+        can_create=lambda v: policy.can(v, EnterpriseAction.create),
+        can_edit=lambda v: policy.can(v, EnterpriseAction.update),
+        can_delete=lambda v: policy.can(v, EnterpriseAction.delete),
     ),
 )

@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import enterprises as enterprise_policy
 from app.fieldtypes import CreditCode, Industry, Phone, Text100, Text200, mask_phone
 from app.models import Enterprise
 from app.models.enums import EnterpriseSize
@@ -50,12 +51,13 @@ class EnterpriseRead(BaseModel):
     contact_masked: bool
     chamber_id: int
     chamber_name: str
+    archived_at: dt.datetime | None = None  # set: deleted with accounts or history, kept
     created_at: dt.datetime
     updated_at: dt.datetime
 
     @classmethod
     def of(cls, e: Enterprise, viewer: Viewer, locale: str = "zh") -> EnterpriseRead:
-        masked = not can_see_contact(e, viewer)
+        masked = not enterprise_policy.contact_visible(viewer, e)
         return cls(
             id=e.id,
             name=e.name,
@@ -68,6 +70,7 @@ class EnterpriseRead(BaseModel):
             contact_masked=masked,
             chamber_id=e.chamber_id,
             chamber_name=e.chamber.display_name(locale),
+            archived_at=e.archived_at,
             created_at=e.created_at,
             updated_at=e.updated_at,
         )
@@ -76,12 +79,3 @@ class EnterpriseRead(BaseModel):
 class EnterprisePage(BaseModel):
     items: list[EnterpriseRead]
     total: int
-
-
-def can_see_contact(e: Enterprise, viewer: Viewer) -> bool:
-    """The office, the enterprise's own chamber and its own users see its phone unmasked."""
-    return (
-        viewer.is_office
-        or (viewer.is_chamber and e.chamber_id == viewer.organization_id)
-        or (viewer.is_enterprise and e.id == viewer.enterprise_id)
-    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
-from app.db import paginate
+from app.access import Viewer
+from app.access.policies import enterprises as policy
+from app.access.policies.enterprises import EnterpriseAction
+from app.db import paginate, utcnow
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
-from app.errors import AppError, FieldErrors, Forbidden, NotFound
-from app.models import Demand, Enterprise, Organization
-from app.models.enums import Side
+from app.errors import AppError, FieldErrors, NotFound
+from app.models import Demand, Enterprise, Organization, User
+from app.models.enums import DemandStatus, Side
 
 
 class EnterpriseInUse(AppError):
@@ -18,13 +20,8 @@ class EnterpriseInUse(AppError):
 
 
 def scoped_enterprises(viewer: Viewer) -> Select[Enterprise]:
-    """Every enterprise the viewer may read."""
-    stmt = select(Enterprise)
-    if viewer.is_chamber:
-        stmt = stmt.where(Enterprise.chamber_id == viewer.organization_id)
-    elif viewer.is_enterprise:
-        stmt = stmt.where(Enterprise.id == viewer.enterprise_id)
-    return stmt
+    """Every enterprise the viewer may read (archived ones too: history points to them)."""
+    return policy.readable(viewer)
 
 
 def list_enterprises(
@@ -39,7 +36,7 @@ def list_enterprises(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[Enterprise], int]:
-    stmt = scoped_enterprises(viewer).order_by(Enterprise.id.desc())
+    stmt = policy.listed(viewer).order_by(Enterprise.id.desc())
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Enterprise.name.ilike(like), Enterprise.credit_code.ilike(like)))
@@ -62,15 +59,12 @@ def get_enterprise(session: Session, viewer: Viewer, enterprise_id: int) -> Ente
     return enterprise
 
 
-def _can_write(viewer: Viewer) -> bool:
-    return viewer.is_admin or viewer.is_chamber or viewer.is_enterprise
-
-
 def _chamber_for(session: Session, viewer: Viewer, chamber_id: int | None) -> int:
-    if viewer.is_chamber:
-        if chamber_id not in (None, viewer.organization_id):
+    own = policy.own_chamber(viewer)
+    if own is not None:
+        if chamber_id not in (None, own):
             raise FieldErrors.one("chamber_id", "not_a_chamber")
-        return viewer.organization_id
+        return own
     org = session.get(Organization, chamber_id) if chamber_id is not None else None
     if org is None or org.side != Side.demand.value:
         code = "missing" if chamber_id is None else "not_a_chamber"
@@ -88,8 +82,7 @@ def _check_credit_code_free(session: Session, code: str, own_id: int | None = No
 
 def create_enterprise(session: Session, viewer: Viewer, data: EnterpriseCreate) -> Enterprise:
     """Raises Forbidden, FieldErrors (also for a credit code already registered)."""
-    if not (viewer.is_admin or viewer.is_chamber):
-        raise Forbidden()
+    policy.require(viewer, EnterpriseAction.create)
     chamber_id = _chamber_for(session, viewer, data.chamber_id)
     _check_credit_code_free(session, data.credit_code)
     enterprise = Enterprise(**data.model_dump(exclude={"chamber_id"}), chamber_id=chamber_id)
@@ -103,14 +96,12 @@ def update_enterprise(
 ) -> Enterprise:
     """Raises NotFound, Forbidden, FieldErrors."""
     enterprise = get_enterprise(session, viewer, enterprise_id)
-    if not _can_write(viewer):
-        raise Forbidden()
+    policy.require(viewer, EnterpriseAction.update, enterprise)
     changes = data.model_dump(exclude_unset=True)
     if "chamber_id" in changes:
-        if viewer.is_enterprise and changes["chamber_id"] not in (None, enterprise.chamber_id):
-            raise Forbidden()
         chamber = changes.pop("chamber_id")
-        if chamber is not None and not viewer.is_enterprise:
+        if chamber not in (None, enterprise.chamber_id):
+            policy.require(viewer, EnterpriseAction.move_chamber, enterprise)
             enterprise.chamber_id = _chamber_for(session, viewer, chamber)
     if changes.get("credit_code"):
         _check_credit_code_free(session, changes["credit_code"], enterprise.id)
@@ -122,11 +113,22 @@ def update_enterprise(
 
 
 def delete_enterprise(session: Session, viewer: Viewer, enterprise_id: int) -> None:
-    """Raises NotFound, Forbidden, EnterpriseInUse."""
+    """Delete an enterprise, or archive it when user accounts or archived demands (history)
+    point to it: accounts are never deleted with it (they stay for the office to manage).
+    Raises NotFound, Forbidden, EnterpriseInUse (live demands: delete them first)."""
     enterprise = get_enterprise(session, viewer, enterprise_id)
-    if not (viewer.is_admin or viewer.is_chamber):
-        raise Forbidden()
-    if session.scalar(select(exists().where(Demand.enterprise_id == enterprise.id))):
+    policy.require(viewer, EnterpriseAction.delete, enterprise)
+    if enterprise.archived_at is not None:
+        raise NotFound()
+    demands = select(Demand.status).where(Demand.enterprise_id == enterprise.id)
+    archived = DemandStatus.archived.value
+    if session.scalar(select(exists(demands.where(Demand.status != archived)))):
         raise EnterpriseInUse()
-    session.delete(enterprise)
+    has_history = session.scalar(select(exists(demands))) or session.scalar(
+        select(exists().where(User.enterprise_id == enterprise.id))
+    )
+    if has_history:
+        enterprise.archived_at = utcnow()  # out of every list; readable where history points
+    else:
+        session.delete(enterprise)
     session.flush()

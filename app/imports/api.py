@@ -10,11 +10,13 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from app.accounts.deps import ApiViewer
+from app.context import app_context
 from app.db import SessionDep
 from app.errors import FieldErrors
 from app.i18n import locale_of
 from app.imports import exports, service
 from app.imports.columns import KINDS, SPECS
+from app.imports.reader import Limits
 from app.imports.schemas import CommitRead, ImportRead
 from app.imports.sheets import template_workbook
 from app.models.enums import (
@@ -38,7 +40,7 @@ EXPORT_FILE: dict[int | str, dict[str, Any]] = {
 
 
 def _id_key(request: Request) -> str:
-    return str(request.app.state.settings.id_hash_key.get_secret_value())
+    return str(app_context(request).settings.id_hash_key.get_secret_value())
 
 
 def attachment(content: bytes, filename: str, media_type: str) -> Response:
@@ -76,6 +78,7 @@ def upload(
         filename=file.filename or "upload",
         id_key=_id_key(request),
         organization_id=organization_id,
+        limits=Limits.of(app_context(request).settings),
     )
     session.commit()
     return ImportRead.of(session, batch, locale_of(request))

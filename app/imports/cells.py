@@ -19,8 +19,7 @@ from openpyxl.utils.datetime import from_excel
 
 from app.i18n import enum_label
 from app.imports.columns import Column
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from app.spreadsheets import FORMULA_PREFIXES
 
 # Other spellings of enumeration values (besides the value and its zh and en labels).
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {

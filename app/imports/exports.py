@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
 from app.demands.schemas import DemandRead
 from app.demands.service import list_demands
 from app.enterprises.schemas import EnterpriseRead

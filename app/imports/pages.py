@@ -10,14 +10,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from app.access import Viewer
+from app.access.policies import imports as policy
+from app.access.policies.imports import ImportAction
 from app.accounts.deps import CheckedForm, PageViewer
-from app.accounts.viewer import Viewer
+from app.context import app_context
 from app.db import SessionDep
 from app.enterprises.pages import org_choices
 from app.errors import AppError, FieldErrors, Forbidden, error_body
 from app.i18n import locale_of
 from app.imports import service
 from app.imports.columns import KINDS
+from app.imports.reader import Limits
 from app.imports.schemas import ImportRead
 from app.models.enums import Side
 from app.web import flash, redirect, render, whole_number
@@ -40,11 +44,7 @@ def _kinds(viewer: Viewer) -> list[str]:
 
 
 def _exports(viewer: Viewer) -> list[str]:
-    if viewer.is_demand_side:
-        return ["enterprises", "demands"]
-    if viewer.is_agency:
-        return ["talents", "demands"]
-    return ["talents", "enterprises", "demands"]
+    return policy.exports(viewer)
 
 
 def _upload_page(
@@ -56,7 +56,7 @@ def _upload_page(
 ) -> Response:
     locale = locale_of(request)
     choices: dict[str, list[tuple[str, str]]] = {}
-    if viewer.is_admin:
+    if policy.can(viewer, ImportAction.choose_organization):
         choices = {
             "talents": list(org_choices(session, Side.supply)(locale)),
             "enterprises": list(org_choices(session, Side.demand)(locale)),
@@ -93,8 +93,9 @@ def upload_submit(
             kind=kind,
             file=file.file,
             filename=file.filename,
-            id_key=str(request.app.state.settings.id_hash_key.get_secret_value()),
+            id_key=str(app_context(request).settings.id_hash_key.get_secret_value()),
             organization_id=whole_number(org_raw),
+            limits=Limits.of(app_context(request).settings),
         )
         session.commit()
     except Forbidden:
@@ -128,7 +129,7 @@ def commit_submit(
         session,
         viewer,
         import_id,
-        id_key=str(request.app.state.settings.id_hash_key.get_secret_value()),
+        id_key=str(app_context(request).settings.id_hash_key.get_secret_value()),
     )
     session.commit()
     flash(request, "import.flash.committed")

@@ -3,6 +3,12 @@
 `open_sheet` checks the file and finds the header; its `rows` iterate the data lazily, so
 memory does not grow with the file. Every unreadable file raises an `ImportFileError` whose
 code names the problem; nothing is stored before the file is read whole.
+
+An .xlsx is a zip archive, and a small one may unpack to gigabytes (a "decompression bomb"),
+or hold millions of cells or shared strings that openpyxl would parse into memory. Before
+openpyxl sees the archive, `check_xlsx` refuses one whose members declare more than
+`Limits.unpacked_bytes`, then streams every member, counting the bytes actually unpacked (the
+declared sizes may lie) and the cells and shared strings, and stops at the first limit passed.
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -19,11 +27,17 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from app.config import Settings
 from app.errors import AppError
 from app.imports.columns import Column, KindSpec, header_index, header_key
 
 MAX_ROWS = 100_000
 HEADER_SCAN_ROWS = 10
+# Columns read from a sheet (every template has far fewer), and the last row number Excel has:
+# a sheet's declared size or a cell's row number beyond them would make openpyxl pad rows
+# with millions of empty cells.
+MAX_COLUMNS = 256
+EXCEL_MAX_ROWS = 1_048_576
 
 
 class ImportFileError(AppError):
@@ -32,6 +46,102 @@ class ImportFileError(AppError):
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(**params)
         self.code = code
+
+
+class ImportFileTooLarge(ImportFileError):
+    """The archive unpacks to more than the limit: the request entity is too large."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an .xlsx may hold once unpacked (the settings `IMPORT_MAX_*`)."""
+
+    unpacked_bytes: int = 256 * 1_048_576
+    cells: int = 4_000_000
+    shared_strings: int = 1_000_000
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(
+            unpacked_bytes=settings.import_max_unpacked_bytes,
+            cells=settings.import_max_cells,
+            shared_strings=settings.import_max_shared_strings,
+        )
+
+
+# A cell (`<c r="A1">`) and a shared string (`<si>`) are counted by their opening tags, with
+# bytes.count (a regular expression costs seconds on millions of tags); the rare files that
+# give the main namespace a prefix (`<x:c>`) are counted by a regular expression. At most
+# _TAG_SPAN bytes from `<` decide a match.
+_ENDS = (b" ", b">", b"/", b"\n", b"\r", b"\t")
+_CELL_TAGS = tuple(b"<c" + end for end in _ENDS)
+_STRING_TAGS = tuple(b"<si" + end for end in _ENDS)
+_PREFIXED_CELL = re.compile(rb"<\w{1,16}:c[\s/>]")
+_PREFIXED_STRING = re.compile(rb"<\w{1,16}:si[\s/>]")
+_TAG_SPAN = 64
+_CHUNK = 1 << 16
+
+
+def _count_tags(buffer: bytes, end: int) -> tuple[int, int]:
+    """(cells, shared strings) opened in buffer[:end]."""
+    cells = sum(buffer.count(tag, 0, end) for tag in _CELL_TAGS)
+    strings = sum(buffer.count(tag, 0, end) for tag in _STRING_TAGS)
+    if buffer.find(b":c", 0, end) >= 0:
+        cells += len(_PREFIXED_CELL.findall(buffer, 0, end))
+    if buffer.find(b":si", 0, end) >= 0:
+        strings += len(_PREFIXED_STRING.findall(buffer, 0, end))
+    return cells, strings
+
+
+def check_xlsx(file: IO[bytes], limits: Limits) -> None:
+    """Refuse an archive beyond `limits` before anything parses it (see the module doc)."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            declared = sum(m.file_size for m in members)
+            if declared > limits.unpacked_bytes:
+                raise _too_large(limits)
+            unpacked = cells = strings = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    tail = b""
+                    while chunk := stream.read(_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > limits.unpacked_bytes:
+                            raise _too_large(limits)
+                        buffer = tail + chunk
+                        # Keep a tag that may continue in the next chunk for the next round.
+                        cut = buffer.rfind(b"<")
+                        if cut < 0 or len(buffer) - cut >= _TAG_SPAN:
+                            cut = len(buffer)
+                        found = _count_tags(buffer, cut)
+                        cells, strings = cells + found[0], strings + found[1]
+                        tail = buffer[cut:]
+                        _check_counts(cells, strings, limits)
+                    found = _count_tags(tail, len(tail))
+                    cells, strings = cells + found[0], strings + found[1]
+                    _check_counts(cells, strings, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError,
+            ValueError, RuntimeError, zlib.error):  # fmt: skip
+        raise ImportFileError("import_file_corrupt") from None
+    finally:
+        file.seek(0)
+
+
+def _too_large(limits: Limits) -> ImportFileTooLarge:
+    return ImportFileTooLarge(
+        "import_unpacked_too_large", max_mb=limits.unpacked_bytes // 1_048_576
+    )
+
+
+def _check_counts(cells: int, strings: int, limits: Limits) -> None:
+    if cells > limits.cells:
+        raise ImportFileError("import_too_many_cells", max_cells=limits.cells)
+    if strings > limits.shared_strings:
+        raise ImportFileError("import_too_many_strings", max_strings=limits.shared_strings)
 
 
 @dataclass
@@ -110,7 +220,10 @@ def _xlsx_sheets(file: IO[bytes]) -> tuple[Any, list[Any]]:
 
 def _xlsx_rows(ws: Any) -> Iterator[list[Any]]:
     try:
-        for row in ws.iter_rows(values_only=True):
+        ws.reset_dimensions()  # the declared size may be a lie: read the rows there are
+        for number, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            if number > EXCEL_MAX_ROWS:
+                raise ImportFileError("import_too_many_rows", max_rows=MAX_ROWS)
             yield list(row)
     except (zipfile.BadZipFile, KeyError, ParseError, OSError, ValueError, EOFError):
         raise ImportFileError("import_file_corrupt") from None
@@ -158,8 +271,11 @@ def _columns_of(index: dict[str, Column], row: list[Any]) -> dict[int, Column]:
     return out
 
 
-def open_sheet(file: IO[bytes], filename: str, spec: KindSpec) -> Sheet:
-    """Check the upload and find its header; raises ImportFileError (422) for a bad file."""
+def open_sheet(
+    file: IO[bytes], filename: str, spec: KindSpec, limits: Limits | None = None
+) -> Sheet:
+    """Check the upload and find its header; raises ImportFileError (422) for a bad file,
+    ImportFileTooLarge (413) for an archive that unpacks beyond `limits`."""
     file.seek(0)
     head = file.read(512)
     if not head:
@@ -169,6 +285,7 @@ def open_sheet(file: IO[bytes], filename: str, spec: KindSpec) -> Sheet:
     candidates: list[Iterator[list[Any]]]
     workbook = None
     if kind == "xlsx":
+        check_xlsx(file, limits or Limits())
         workbook, sheets = _xlsx_sheets(file)
         candidates = [_xlsx_rows(ws) for ws in sheets]
     else:
@@ -218,7 +335,9 @@ def _data_rows(
     count = 0
     for source in (iter(buffered), rest):
         for row in source:
-            if any(c is not None and (not isinstance(c, str) or c.strip()) for c in row):
+            if row.count(None) < len(row) and any(
+                c is not None and (not isinstance(c, str) or c.strip()) for c in row
+            ):
                 count += 1
                 if count > MAX_ROWS:
                     raise ImportFileError("import_too_many_rows", max_rows=MAX_ROWS)

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import imports as policy
+from app.access.policies.imports import ImportAction
 from app.db import utcnow
 from app.demands.schemas import DemandCreate
 from app.demands.service import check_occupation, scoped_demands
@@ -26,7 +28,7 @@ from app.enterprises.service import scoped_enterprises
 from app.errors import AppError, FieldErrors, Forbidden, NotFound
 from app.imports.cells import CellError, as_text, parse_cell
 from app.imports.columns import SPECS, Column, KindSpec
-from app.imports.reader import ImportFileError, open_sheet
+from app.imports.reader import ImportFileError, Limits, open_sheet
 from app.models import Demand, Enterprise, ImportBatch, ImportRow, Organization, Talent
 from app.models.enums import Side
 from app.security import hash_id_number
@@ -42,7 +44,8 @@ class ImportAlreadyCommitted(AppError):
 
 
 class RowError(Exception):
-    def __init__(self, field: str, code: str, **params: Any) -> None:
+    # field and code are positional-only: a message parameter may be named `code` too
+    def __init__(self, field: str, code: str, /, **params: Any) -> None:
         super().__init__(code)
         self.field, self.code, self.params = field, code, params
 
@@ -144,6 +147,18 @@ class TalentHandler(Handler):
         _check_occupation(data)
 
     def resolve(self, data: dict[str, Any], row: int) -> int | None:
+        target = self._target(data, row)
+        key = data.get("external_key")
+        if key:
+            # One talent per key (本单位编号) in the agency: in the database or an earlier row.
+            owner = self.by_key.get(key)
+            if owner is not None and owner != target:
+                raise RowError("external_key", "external_key_taken")
+            if target is not None:
+                self.by_key[key] = target
+        return target
+
+    def _target(self, data: dict[str, Any], row: int) -> int | None:
         if data.get("id") is not None:
             if data["id"] not in self.ids:
                 raise RowError("id", "import_id_unknown")
@@ -282,22 +297,14 @@ def target_organization(
     """The organisation the rows belong to; raises Forbidden or FieldErrors."""
     if kind not in SPECS:
         raise FieldErrors.one("kind", "import_kind_unknown")
-    if kind == "talents":
-        if viewer.is_agency:
-            return viewer.organization_id
-        side = Side.supply
-    elif kind == "enterprises":
-        if viewer.is_chamber:
-            return viewer.organization_id
-        side = Side.demand
-    else:
-        if viewer.is_chamber or viewer.is_enterprise:
-            return viewer.organization_id
-        if viewer.is_admin:
-            return None
-        raise Forbidden()
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, policy.action_for(kind))
+    own = policy.own_organization(viewer, kind)
+    if own is not None:
+        return own
+    if kind == "demands":
+        return None  # an office admin's demand rows name their enterprise
+    side = Side.supply if kind == "talents" else Side.demand
+    policy.require(viewer, ImportAction.choose_organization)
     org = session.get(Organization, organization_id) if organization_id is not None else None
     if org is None or org.side != side.value:
         code = (
@@ -310,11 +317,7 @@ def target_organization(
 
 
 def can_import(viewer: Viewer, kind: str) -> bool:
-    if kind == "talents":
-        return viewer.is_agency or viewer.is_admin
-    if kind == "enterprises":
-        return viewer.is_chamber or viewer.is_admin
-    return viewer.is_chamber or viewer.is_enterprise or viewer.is_admin
+    return policy.may_import(viewer, kind)
 
 
 # --- preview ---------------------------------------------------------------------------------
@@ -390,13 +393,15 @@ def preview_import(
     filename: str,
     id_key: str,
     organization_id: int | None = None,
+    limits: Limits | None = None,
 ) -> ImportBatch:
-    """Read and validate an upload and stage its rows; nothing is written to the data yet."""
+    """Read and validate an upload and stage its rows; nothing is written to the data yet.
+    Raises ImportFileError (422), ImportFileTooLarge (413) beyond `limits`."""
     if kind in SPECS and not can_import(viewer, kind):
         raise Forbidden()
     org_id = target_organization(session, viewer, kind, organization_id)
     spec = SPECS[kind]
-    sheet = open_sheet(file, filename, spec)
+    sheet = open_sheet(file, filename, spec, limits)
     handler = HANDLERS[kind](session, viewer, org_id, id_key)
     # A file found bad half-way (too many rows, a corrupt part) leaves nothing behind.
     with session.begin_nested():
@@ -537,12 +542,7 @@ def _row_duplicates(
 
 
 def scoped_imports(viewer: Viewer) -> Select[ImportBatch]:
-    stmt = select(ImportBatch)
-    if viewer.is_enterprise:
-        stmt = stmt.where(ImportBatch.created_by_id == viewer.id)
-    elif not viewer.is_office:
-        stmt = stmt.where(ImportBatch.organization_id == viewer.organization_id)
-    return stmt
+    return policy.readable(viewer)
 
 
 def get_import(session: Session, viewer: Viewer, import_id: int) -> ImportBatch:
@@ -576,11 +576,18 @@ def commit_import(
     batch = get_import(session, viewer, import_id)
     if not can_import(viewer, batch.kind):
         raise Forbidden()
-    if batch.status == "committed":
+    # Compare-and-set: of parallel commits one moves the import on; the others wait for its
+    # row lock, then find it committed (or, had that one failed, previewed still, and go on).
+    claimed = session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
+        .values(status="committing")
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
         raise ImportAlreadyCommitted()
     handler = HANDLERS[batch.kind](session, viewer, batch.organization_id, id_key)
-    if batch.kind == "demands" and batch.organization_id is None and not viewer.is_admin:
-        raise Forbidden()
+    if batch.kind == "demands" and batch.organization_id is None:
+        policy.require(viewer, ImportAction.choose_organization)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     written: list[int] = []
     last = 0

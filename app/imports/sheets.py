@@ -1,38 +1,31 @@
-"""Spreadsheets we write: templates (drop-downs, examples, instructions), error reports and
-exports in .xlsx (openpyxl write-only) and .csv (UTF-8 with BOM, which Excel opens correctly).
+"""Spreadsheets of the import/export screens: templates (drop-downs, examples, instructions),
+error reports and exports in .xlsx and .csv.
 
-Every text cell that starts with `=`, `+`, `-` or `@` is written with a leading `'`, so no
-spreadsheet runs it as a formula (CSV injection); the importer strips that quote again.
+Error reports and exports go through `app.spreadsheets`, which makes every cell safe (formula
+escape, characters the file cannot hold); the template's example cells pass `safe_cell` too.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.i18n import enum_label, translate
-from app.imports.cells import FORMULA_PREFIXES
 from app.imports.columns import Column, KindSpec
+from app.spreadsheets import Sheet, Styled, csv_chunks, safe_cell, xlsx_bytes
+from app.spreadsheets import header as header_row
 
 _BOLD = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
-_ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
+_ERROR_FILL = "F8CBAD"
 TEMPLATE_ROWS = 5000  # drop-downs cover this many rows
-
-
-def escape_formula(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def header_text(col: Column, locale: str) -> str:
@@ -95,7 +88,7 @@ def template_workbook(spec: KindSpec, locale: str) -> bytes:
         for j, value in enumerate(col.example, start=2):
             if col.type == "enum" and value:
                 value = _localised_example(col, str(value), locale)
-            examples.cell(row=j, column=i, value=escape_formula(value) if value != "" else None)
+            examples.cell(row=j, column=i, value=safe_cell(value) if value != "" else None)
 
     info = wb.create_sheet(translate("import.sheet.instructions", locale), 2)
     info.column_dimensions["A"].width = 28
@@ -153,21 +146,15 @@ def error_report(
     header: Sequence[str], rows: Iterable[tuple[int, list[Any], str]], locale: str
 ) -> bytes:
     """The rows with errors as uploaded, plus their row number and what is wrong."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(translate("import.report.sheet", locale))
     top = [translate("import.report.row", locale), translate("import.report.errors", locale)]
-    ws.append([_bold(ws, t) for t in [*top, *header]])
-    for number, cells, message in rows:
-        err = WriteOnlyCell(ws, value=message)
-        err.fill = _ERROR_FILL
-        ws.append([number, err, *(escape_formula(c) for c in cells)])
-    return _save(wb)
+    lines = ([number, Styled(message, fill=_ERROR_FILL), *cells] for number, cells, message in rows)
+    title = translate("import.report.sheet", locale)
+    return xlsx_bytes([Sheet(title, _chain([header_row([*top, *header])], lines))])
 
 
-def _bold(ws: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = _BOLD
-    return cell
+def _chain(first: list[list[Any]], rest: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    yield from first
+    yield from rest
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -186,30 +173,15 @@ def cell_value(col: Column, value: Any, locale: str) -> Any:
         return enum_label(col.enum_group or "", value, locale)
     if col.type == "bool":
         return translate(f"enum.bool.{str(bool(value)).lower()}", locale)
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return escape_formula(value)
+    return value  # lists are joined and text made safe by the writer
 
 
 def export_csv(header: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """CSV in UTF-8 with a BOM (so Excel reads the Chinese), streamed row by row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    yield ("\ufeff" + buffer.getvalue()).encode()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["" if v is None else v for v in row])
-        yield buffer.getvalue().encode()
+    return csv_chunks(_chain([list(header)], rows))
 
 
 def export_xlsx(title: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    ws.append([_bold(ws, h) for h in header])
-    for row in rows:
-        ws.append(row)
-    return _save(wb)
+    return xlsx_bytes([Sheet(title, _chain([header_row(header)], rows))])

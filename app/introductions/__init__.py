@@ -1,1 +1,1 @@
-"""Introductions (对接): double opt-in, masked profiles, contact reveals, outcomes (issue 6)."""
+"""Introductions (对接): double opt-in, masked profiles, contact reveals, outcomes."""

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.deps import ApiViewer
-from app.accounts.viewer import Viewer
+from app.access import Viewer
 from app.db import SessionDep, writes_on_get
+from app.fieldtypes import Note1000
 from app.i18n import locale_of
 from app.introductions import service
 from app.models.enums import ConsentMethod, IntroductionOutcome
@@ -20,7 +21,7 @@ Version = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 router = APIRouter(prefix="/api/v1/introductions", tags=["introductions"])
 
-Reason = Annotated[str, Field(max_length=1000)]
+Reason = Note1000
 
 
 class TalentCard(BaseModel):

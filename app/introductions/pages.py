@@ -7,19 +7,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import introductions as policy
+from app.access.policies.introductions import IntroductionAction
 from app.accounts.deps import CheckedForm, PageViewer
-from app.accounts.viewer import Viewer
 from app.db import SessionDep
 from app.errors import AppError, FieldErrors
+from app.forms import checked_text, errors_by_field
 from app.i18n import locale_of
 from app.introductions import service
 from app.models.enums import ConsentMethod, IntroductionOutcome
-from app.review.states import INTRODUCTION_TRANSITIONS
+from app.models.states import IntroductionStatus, Machine, next_states
 from app.web import Pager, flash, offset_param, redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
-STATUSES = tuple(INTRODUCTION_TRANSITIONS)
+STATUSES = tuple(s.value for s in IntroductionStatus)
 
 
 @router.get("/introductions")
@@ -35,12 +38,21 @@ def list_page(request: Request, session: SessionDep, viewer: PageViewer) -> Resp
         "introductions/list.html",
         {
             "views": service.views(session, viewer, items, locale_of(request)),
+            "audience": policy.audience(viewer),
             "counts": service.status_counts(session, viewer),
             "statuses": STATUSES,
             "status": status,
             "pager": Pager(total, PAGE_SIZE, offset),
         },
     )
+
+
+def _text_refused(
+    request: Request, session: Session, viewer: Viewer, introduction_id: int, exc: FieldErrors
+) -> Response:
+    """The page again, with the text rule's message beside the field (nothing saved)."""
+    errors = errors_by_field(exc, locale_of(request))
+    return _detail(request, session, viewer, introduction_id, errors=errors, status_code=422)
 
 
 def _detail(
@@ -58,10 +70,10 @@ def _detail(
     (view,) = service.views(session, viewer, [intro], locale_of(request))
     reveals = (
         service.list_reveals(session, viewer, intro.id)
-        if viewer.is_office or viewer.is_agency
+        if policy.can(viewer, IntroductionAction.read_reveals, intro)
         else []
     )
-    nxt = INTRODUCTION_TRANSITIONS.get(intro.status, frozenset())
+    nxt = next_states(Machine.introduction, intro.status)
     return render(
         request,
         "introductions/detail.html",
@@ -72,11 +84,18 @@ def _detail(
             "contact": contact,
             "errors": errors or {},
             "values": values or {},
-            "can_interest": viewer.is_demand_side
+            "can_interest": policy.can(viewer, IntroductionAction.answer_interest, intro)
             and intro.status == "pending"
             and intro.interested is None,
-            "can_consent": viewer.is_agency and intro.status == "pending" and intro.consent is None,
-            "outcomes": [o for o in IntroductionOutcome if o.value in nxt],
+            "can_consent": policy.can(viewer, IntroductionAction.record_consent, intro)
+            and intro.status == "pending"
+            and intro.consent is None,
+            "can_keep_active": policy.can(viewer, IntroductionAction.keep_talent_active, intro),
+            "can_read_reveals": policy.can(viewer, IntroductionAction.read_reveals, intro),
+            "can_reveal": policy.can(viewer, IntroductionAction.reveal_contact, intro),
+            "outcomes": [o for o in IntroductionOutcome if o.value in nxt]
+            if policy.can(viewer, IntroductionAction.record_outcome, intro)
+            else [],
             "methods": list(ConsentMethod),
         },
         status_code=status_code,
@@ -112,7 +131,10 @@ def interest_page(
     form: CheckedForm,
 ) -> Response:
     interested = form.get("interested") == "yes"
-    reason = str(form.get("reason", ""))[:1000]
+    try:
+        reason = checked_text("reason", str(form.get("reason", ""))[:1000], multiline=True)
+    except FieldErrors as exc:
+        return _text_refused(request, session, viewer, introduction_id, exc)
     try:
         service.answer_interest(
             session,
@@ -193,7 +215,10 @@ def outcome_page(
     form: CheckedForm,
 ) -> Response:
     outcome = str(form.get("outcome", ""))
-    reason = str(form.get("reason", ""))[:1000]
+    try:
+        reason = checked_text("reason", str(form.get("reason", ""))[:1000], multiline=True)
+    except FieldErrors as exc:
+        return _text_refused(request, session, viewer, introduction_id, exc)
     if outcome not in IntroductionOutcome.__members__:
         return _detail(
             request,

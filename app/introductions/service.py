@@ -10,31 +10,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.viewer import Viewer
-from app.db import paginate, utcnow
-from app.errors import FieldErrors, Forbidden, NotFound
+from app.access import Viewer
+from app.access.policies import introductions as policy
+from app.access.policies.introductions import IntroductionAction
+from app.db import lock_row, paginate, utcnow
+from app.errors import AppError, FieldErrors, NotFound
 from app.models import (
     ContactReveal,
     Demand,
-    Enterprise,
     Introduction,
     Organization,
     PairDecision,
     Talent,
 )
 from app.models.enums import ConsentMethod, DemandStatus, IntroductionOutcome, TalentStatus
-from app.notifications.service import enterprise_side_users, notify, organization_users
-from app.review.states import (
+from app.models.states import (
     CONTACT_OPEN,
-    ConsentRequired,
-    IntroductionAlreadyAnswered,
     IntroductionChanged,
-    check_introduction_transition,
+    IntroductionStatus,
+    Machine,
+    check_transition,
 )
+from app.notifications.service import enterprise_side_users, notify, organization_users
+
+
+class IntroductionAlreadyAnswered(AppError):
+    status, code = 409, "introduction_already_answered"
+
+
+class ConsentRequired(AppError):
+    status, code = 403, "consent_required"
+
 
 # Compound family names (复姓) that mask to two characters.
 COMPOUND_SURNAMES = frozenset(
@@ -53,18 +63,7 @@ def family_name(name: str) -> str:
 
 
 def scoped_introductions(viewer: Viewer) -> Select[Any]:
-    stmt = select(Introduction)
-    if viewer.is_office:
-        return stmt
-    if viewer.is_agency:
-        return stmt.where(Introduction.agency_id == viewer.organization_id)
-    if viewer.is_enterprise:
-        return stmt.where(Introduction.enterprise_id == viewer.enterprise_id)
-    if viewer.is_chamber:
-        return stmt.join(Enterprise, Enterprise.id == Introduction.enterprise_id).where(
-            Enterprise.chamber_id == viewer.organization_id
-        )
-    raise Forbidden()
+    return policy.readable(viewer)
 
 
 def list_introductions(
@@ -124,12 +123,12 @@ def _close_pair(session: Session, intro: Introduction, viewer: Viewer) -> None:
 
 def _settle_answers(session: Session, intro: Introduction, viewer: Viewer) -> None:
     if intro.interested is False or intro.consent is False:
-        check_introduction_transition(intro.status, "declined")
-        intro.status = "declined"
+        check_transition(Machine.introduction, intro.status, IntroductionStatus.declined)
+        intro.status = IntroductionStatus.declined.value
         _close_pair(session, intro, viewer)
     elif intro.interested and intro.consent:
-        check_introduction_transition(intro.status, "connected")
-        intro.status = "connected"
+        check_transition(Machine.introduction, intro.status, IntroductionStatus.connected)
+        intro.status = IntroductionStatus.connected.value
 
 
 def _title(session: Session, intro: Introduction) -> str:
@@ -147,14 +146,13 @@ def answer_interest(
 ) -> Introduction:
     """The enterprise side's answer. Raises Forbidden, NotFound, IntroductionAlreadyAnswered,
     IntroductionInvalidTransition, IntroductionChanged, FieldErrors (a no without a reason)."""
-    if not viewer.is_demand_side:
-        raise Forbidden()
+    policy.require(viewer, IntroductionAction.answer_interest)
     intro = get_introduction(session, viewer, introduction_id)
     if version is not None and version != intro.version:
         raise IntroductionChanged()
     if intro.interested is not None:
         raise IntroductionAlreadyAnswered()
-    check_introduction_transition(intro.status, "pending")
+    check_transition(Machine.introduction, intro.status, IntroductionStatus.pending)
     if not interested and not reason.strip():
         raise FieldErrors.one("reason", "reason_required")
     intro.interested = interested
@@ -187,14 +185,13 @@ def record_consent(
     """The submitting agency records the talent's answer to this introduction. Raises
     Forbidden, NotFound, IntroductionAlreadyAnswered, IntroductionInvalidTransition,
     IntroductionChanged."""
-    if not viewer.is_agency:
-        raise Forbidden()
+    policy.require(viewer, IntroductionAction.record_consent)
     intro = get_introduction(session, viewer, introduction_id)
     if version is not None and version != intro.version:
         raise IntroductionChanged()
     if intro.consent is not None:
         raise IntroductionAlreadyAnswered()
-    check_introduction_transition(intro.status, "pending")
+    check_transition(Machine.introduction, intro.status, IntroductionStatus.pending)
     intro.consent = consent
     intro.consent_method = method.value
     intro.consent_by_id = viewer.id
@@ -223,8 +220,7 @@ class Contact:
 def reveal_contact(session: Session, viewer: Viewer, introduction_id: int) -> Contact:
     """The talent's contact details for the enterprise side, after both said yes; logged.
     Raises Forbidden (not the enterprise side), NotFound, ConsentRequired."""
-    if not viewer.is_demand_side:
-        raise Forbidden()
+    policy.require(viewer, IntroductionAction.reveal_contact)
     intro = get_introduction(session, viewer, introduction_id)
     if intro.status not in CONTACT_OPEN or not (intro.interested and intro.consent):
         raise ConsentRequired()
@@ -245,8 +241,7 @@ def reveal_contact(session: Session, viewer: Viewer, introduction_id: int) -> Co
 
 def list_reveals(session: Session, viewer: Viewer, introduction_id: int) -> list[ContactReveal]:
     """Who saw the contact details: for the submitting agency and the office."""
-    if not (viewer.is_office or viewer.is_agency):
-        raise Forbidden()
+    policy.require(viewer, IntroductionAction.read_reveals)
     intro = get_introduction(session, viewer, introduction_id)
     return list(
         session.scalars(
@@ -272,11 +267,12 @@ def record_outcome(
     Raises Forbidden, NotFound, IntroductionInvalidTransition, IntroductionChanged,
     FieldErrors."""
     intro = get_introduction(session, viewer, introduction_id)
+    policy.require(viewer, IntroductionAction.record_outcome, intro)
     if version is not None and version != intro.version:
         raise IntroductionChanged()
-    if keep_talent_active and not (viewer.is_agency or viewer.is_office):
+    if keep_talent_active and not policy.can(viewer, IntroductionAction.keep_talent_active):
         raise FieldErrors.one("keep_talent_active", "agency_only")
-    check_introduction_transition(intro.status, outcome.value)
+    check_transition(Machine.introduction, intro.status, outcome.value)
     intro.status = outcome.value
     intro.outcome = outcome.value
     intro.outcome_reason = reason.strip()
@@ -304,13 +300,42 @@ def record_outcome(
     return intro
 
 
+class DemandFull(AppError):
+    status, code = 409, "demand_full"
+
+
 def _apply_hire(session: Session, intro: Introduction, *, keep_talent_active: bool) -> None:
+    """Count the hire against the demand's headcount; raises DemandFull at headcount."""
+    _flush(session)  # the introduction's version check first: a repeated outcome is a 409
     with session.no_autoflush:
-        demand = session.get_one(Demand, intro.demand_id)
+        demand = lock_row(session, Demand, intro.demand_id)
         talent = session.get_one(Talent, intro.talent_id)
-    demand.hired_count = (demand.hired_count or 0) + 1
-    if demand.hired_count >= demand.headcount and demand.status == DemandStatus.open.value:
-        demand.status = DemandStatus.filled.value
+    if demand is None:
+        raise NotFound()
+    # The counter moves in SQL, guarded by the headcount: parallel hires on one demand each
+    # count once, no more than `headcount` succeed, and the last one closes the demand.
+    hired = Demand.hired_count + 1
+    counted = session.execute(
+        update(Demand)
+        .where(Demand.id == intro.demand_id, Demand.hired_count < Demand.headcount)
+        .values(
+            hired_count=hired,
+            status=case(
+                (
+                    and_(hired >= Demand.headcount, Demand.status == DemandStatus.open.value),
+                    DemandStatus.filled.value,
+                ),
+                else_=Demand.status,
+            ),
+        )
+        .returning(Demand.hired_count, Demand.status)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if counted is None:
+        raise DemandFull()
+    # The ORM learns the new values as a change, so the audit trail and the search outbox
+    # record it (the flush writes the same values again, under the row lock held since).
+    demand.hired_count, demand.status = counted.hired_count, counted.status
     if not keep_talent_active:
         talent.status = TalentStatus.inactive.value
 
@@ -349,7 +374,7 @@ def views(
             select(Organization).where(Organization.id.in_({i.agency_id for i in intros}))
         )
     }
-    masked = viewer.is_demand_side
+    masked = policy.masks_talent(viewer)
     out = []
     for i in intros:
         d, t = demands[i.demand_id], talents[i.talent_id]

@@ -7,10 +7,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import suggestions as policy
+from app.access.policies.suggestions import SuggestionAction
 from app.accounts.deps import ApiViewer
+from app.context import app_context
 from app.db import SessionDep
+from app.i18n import locale_of
 from app.matchruns import service
+from app.matchruns.explanations import shown_explanations
+from app.models import Suggestion
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -60,8 +68,17 @@ class SuggestionRead(BaseModel):
     status: str
 
     @classmethod
-    def of(cls, s: Any) -> SuggestionRead:
-        return cls.model_validate(s, from_attributes=True)
+    def of(cls, s: Any, *, explanation: dict[str, Any] | None = None) -> SuggestionRead:
+        """`explanation`: as the viewer may see it (see `explanations.shown_explanations`)."""
+        read = cls.model_validate(s, from_attributes=True)
+        return read if explanation is None else read.model_copy(update={"explanation": explanation})
+
+
+def _shown(
+    request: Request, session: Session, viewer: Viewer, items: list[Suggestion]
+) -> list[SuggestionRead]:
+    shown = shown_explanations(session, viewer, items, locale_of(request))
+    return [SuggestionRead.of(s, explanation=shown[s.id]) for s in items]
 
 
 class SuggestionPage(BaseModel):
@@ -90,7 +107,7 @@ def create_run(
     data = data or MatchRunCreate()
     run = service.start_run(session, viewer, min_score=data.min_score, k=data.k)
     session.commit()
-    request.app.state.jobs.submit(run.id)
+    app_context(request).jobs.submit(run.id)
     return MatchRunRead.of(run)
 
 
@@ -119,6 +136,7 @@ def cancel_run(run_id: int, session: SessionDep, viewer: ApiViewer) -> MatchRunR
 
 @router.get("/suggestions")
 def list_suggestions(
+    request: Request,
     session: SessionDep,
     viewer: ApiViewer,
     match_run_id: int | None = None,
@@ -139,12 +157,15 @@ def list_suggestions(
         limit=limit,
         offset=offset,
     )
-    return SuggestionPage(items=[SuggestionRead.of(s) for s in items], total=total)
+    return SuggestionPage(items=_shown(request, session, viewer, items), total=total)
 
 
 @router.get("/suggestions/{suggestion_id}")
-def get_suggestion(suggestion_id: int, session: SessionDep, viewer: ApiViewer) -> SuggestionRead:
-    return SuggestionRead.of(service.get_suggestion(session, viewer, suggestion_id))
+def get_suggestion(
+    suggestion_id: int, request: Request, session: SessionDep, viewer: ApiViewer
+) -> SuggestionRead:
+    suggestion = service.get_suggestion(session, viewer, suggestion_id)
+    return _shown(request, session, viewer, [suggestion])[0]
 
 
 def _decide(session: Any, viewer: Any, suggestion_id: int, decision: str) -> PairDecisionRead:
@@ -169,7 +190,7 @@ def forbid_suggestion(
 
 @router.get("/matching/weights")
 def get_weights(session: SessionDep, viewer: ApiViewer) -> dict[str, float]:
-    service.require_office(viewer)
+    policy.require(viewer, SuggestionAction.list_runs)
     return service.current_weights(session)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.models import MatchRun
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class JobRunner(Protocol):
 def _execute(
     session_factory: Callable[[], Session],
     run_id: int,
-    settings: Any,
+    settings: Settings,
     stopping: threading.Event | None = None,
 ) -> None:
     from app.matchruns.engine import execute_run
@@ -51,7 +52,7 @@ class InProcessRunner:
     """One worker thread in this process; resumes unfinished runs on start."""
 
     def __init__(
-        self, settings: Any, session_factory: Callable[[], Session], *, autostart: bool = True
+        self, settings: Settings, session_factory: Callable[[], Session], *, autostart: bool = True
     ) -> None:
         self.settings = settings
         self.session_factory = session_factory
@@ -107,7 +108,7 @@ def libpq_url(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def make_procrastinate_app(settings: Any, session_factory: Callable[[], Session]) -> Any:
+def make_procrastinate_app(settings: Settings, session_factory: Callable[[], Session]) -> Any:
     """A procrastinate app on the service's PostgreSQL, its tables in their own schema."""
     import procrastinate
 
@@ -124,7 +125,7 @@ def make_procrastinate_app(settings: Any, session_factory: Callable[[], Session]
     return papp
 
 
-def apply_procrastinate_schema(engine: Any, settings: Any, session_factory: Any) -> bool:
+def apply_procrastinate_schema(engine: Any, settings: Settings, session_factory: Any) -> bool:
     """Create procrastinate's tables once (idempotent); returns True when it created them."""
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PROCRASTINATE_SCHEMA}"))
@@ -142,7 +143,7 @@ def apply_procrastinate_schema(engine: Any, settings: Any, session_factory: Any)
 class ProcrastinateRunner:
     """Defers runs to procrastinate; `talent-supermarket worker` executes them."""
 
-    def __init__(self, settings: Any, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, settings: Settings, session_factory: Callable[[], Session]) -> None:
         self.app = make_procrastinate_app(settings, session_factory)
 
     def start(self) -> None:
@@ -230,7 +231,7 @@ async def _watch_stalled(papp: Any, stalled_after_s: float, every_s: float) -> N
 
 
 def make_job_runner(
-    settings: Any, session_factory: Callable[[], Session], *, autostart: bool = True
+    settings: Settings, session_factory: Callable[[], Session], *, autostart: bool = True
 ) -> JobRunner:
     if settings.job_queue == "procrastinate":
         return ProcrastinateRunner(settings, session_factory)

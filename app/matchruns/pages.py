@@ -9,11 +9,17 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.access.policies import suggestions as policy
+from app.access.policies.suggestions import SuggestionAction
 from app.accounts.deps import CheckedForm, PageViewer
+from app.context import app_context
 from app.db import SessionDep
-from app.errors import FieldErrors, Forbidden, NotFound
+from app.errors import FieldErrors, NotFound
+from app.i18n import locale_of
 from app.matchruns import service
+from app.matchruns.explanations import shown_explanations
 from app.models import Demand, Suggestion, Talent
+from app.models.states import ACTIVE_RUNS
 from app.talents.service import get_talent
 from app.web import Pager, flash, offset_param, redirect, render
 
@@ -35,10 +41,10 @@ COMPONENTS = (
 
 @router.get("/match-runs")
 def runs_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    service.require_office(viewer)
+    policy.require(viewer, SuggestionAction.list_runs)
     offset = offset_param(request)
     runs, total = service.list_runs(session, viewer, limit=20, offset=offset)
-    active = next((r for r in runs if r.status in service.ACTIVE), None)
+    active = next((r for r in runs if r.status in ACTIVE_RUNS), None)
     return render(
         request,
         "matchruns/runs.html",
@@ -56,7 +62,7 @@ def start_run_page(
         flash(request, "matching.already_running")
         return redirect("/match-runs")
     session.commit()
-    request.app.state.jobs.submit(run.id)
+    app_context(request).jobs.submit(run.id)
     return redirect(f"/match-runs/{run.id}")
 
 
@@ -72,7 +78,7 @@ def cancel_run_page(
 
 @router.get("/match-runs/{run_id}")
 def run_page(run_id: int, request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    service.require_office(viewer)
+    policy.require(viewer, SuggestionAction.list_runs)
     run = service.get_run(session, viewer, run_id)
     rows: list[dict[str, Any]] = []
     if run.status == "succeeded":
@@ -132,7 +138,7 @@ def _demand_or_404(session: Any, demand_id: int) -> Demand:
 def demand_page(
     run_id: int, demand_id: int, request: Request, session: SessionDep, viewer: PageViewer
 ) -> Response:
-    service.require_office(viewer)
+    policy.require(viewer, SuggestionAction.list_runs)
     run = service.get_run(session, viewer, run_id)
     demand = _demand_or_404(session, demand_id)
     items, _ = service.list_suggestions(
@@ -142,25 +148,20 @@ def demand_page(
         t.id: t
         for t in session.scalars(select(Talent).where(Talent.id.in_({s.talent_id for s in items})))
     }
-    runner_ups = {
-        x
-        for s in items
-        for x in [(s.explanation.get("assignment") or {}).get("runner_up_talent_id")]
-        if x
+    # the explanations as this viewer may see them: another agency's talent stays unnamed
+    assignments = {
+        suggestion_id: e.get("assignment") or {}
+        for suggestion_id, e in shown_explanations(
+            session, viewer, items, locale_of(request)
+        ).items()
     }
+    runner_ups = {x for a in assignments.values() if (x := a.get("runner_up_talent_id"))}
     names = dict(
         session.execute(select(Talent.id, Talent.name).where(Talent.id.in_(runner_ups))).all()
     )
     titles = service.demand_titles(
         session,
-        {
-            x
-            for s in items
-            for x in [
-                (s.explanation.get("assignment") or {}).get("runner_up_talent_taken_by_demand_id")
-            ]
-            if x
-        },
+        {x for a in assignments.values() if (x := a.get("runner_up_talent_taken_by_demand_id"))},
     )
     return render(
         request,
@@ -169,6 +170,7 @@ def demand_page(
             "run": run,
             "demand": demand,
             "items": items,
+            "assignments": assignments,
             "talents": talents,
             "names": names,
             "titles": titles,
@@ -181,8 +183,7 @@ def demand_page(
 def talent_page(
     run_id: int, talent_id: int, request: Request, session: SessionDep, viewer: PageViewer
 ) -> Response:
-    if not (viewer.is_office or viewer.is_agency):
-        raise Forbidden()
+    policy.require(viewer, SuggestionAction.read_run)
     run = service.get_run(session, viewer, run_id)
     talent = get_talent(session, viewer, talent_id)
     items, _ = service.list_suggestions(
@@ -212,11 +213,15 @@ def talent_page(
 
 @router.get("/matching/weights")
 def weights_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    service.require_office(viewer)
+    policy.require(viewer, SuggestionAction.list_runs)
     return render(
         request,
         "matchruns/weights.html",
-        {"weights": service.current_weights(session), "errors": {}, "editable": viewer.is_admin},
+        {
+            "weights": service.current_weights(session),
+            "errors": {},
+            "editable": policy.can(viewer, SuggestionAction.set_weights),
+        },
     )
 
 
@@ -224,8 +229,7 @@ def weights_page(request: Request, session: SessionDep, viewer: PageViewer) -> R
 def save_weights_page(
     request: Request, session: SessionDep, viewer: PageViewer, form: CheckedForm
 ) -> Response:
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, SuggestionAction.set_weights)
     values: dict[str, float] = {}
     errors: dict[str, str] = {}
     for name in COMPONENTS:

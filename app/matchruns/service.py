@@ -5,25 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import suggestions as policy
+from app.access.policies.suggestions import SuggestionAction
 from app.db import paginate
-from app.errors import AppError, Conflict, FieldErrors, Forbidden, NotFound
-from app.models import AppSetting, Demand, MatchRun, PairDecision, Suggestion, Talent
+from app.errors import AppError, FieldErrors, NotFound, constraint_name
+from app.models import AppSetting, Demand, MatchRun, PairDecision, Suggestion
+from app.models.states import (
+    ACTIVE_RUNS,
+    Machine,
+    RunStatus,
+    SuggestionChanged,
+    SuggestionStatus,
+    check_transition,
+)
 
 WEIGHTS_KEY = "matching.weights"
-ACTIVE = ("queued", "running")
 
 
 class RunInProgress(AppError):
     status, code = 409, "match_run_in_progress"
-
-
-def require_office(viewer: Viewer) -> None:
-    if not viewer.is_office:
-        raise Forbidden()
 
 
 def current_weights(session: Session) -> dict[str, float]:
@@ -36,8 +41,7 @@ def current_weights(session: Session) -> dict[str, float]:
 def set_weights(session: Session, viewer: Viewer, values: dict[str, float]) -> dict[str, float]:
     from matching import MatchingError, Weights
 
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, SuggestionAction.set_weights)
     try:
         weights = Weights.from_mapping(values).as_dict()
     except MatchingError as exc:
@@ -52,35 +56,52 @@ def set_weights(session: Session, viewer: Viewer, values: dict[str, float]) -> d
 
 
 def start_run(session: Session, viewer: Viewer, *, min_score: float, k: int) -> MatchRun:
-    require_office(viewer)
-    if session.scalar(select(func.count()).where(MatchRun.status.in_(ACTIVE))):
-        raise RunInProgress()
-    previous = session.scalar(
-        select(MatchRun.id).where(MatchRun.status == "succeeded").order_by(MatchRun.id.desc())
-    )
+    policy.require(viewer, SuggestionAction.start_run)
+    active = _active_run_id(session)
+    if active is not None:
+        raise RunInProgress(current_id=active)
     run = MatchRun(
-        status="queued",
+        status=RunStatus.queued.value,
         created_by_id=viewer.id,
         params={"min_score": min_score, "k": k, "weights": current_weights(session)},
-        previous_run_id=previous,
     )
-    session.add(run)
+    try:
+        # Single flight: the partial unique index refuses a second queued or running run
+        # (PostgreSQL makes a parallel start wait here until the first one commits).
+        with session.begin_nested():
+            session.add(run)
+            session.flush()
+    except IntegrityError as exc:
+        if constraint_name(exc) != "uq_match_runs_active":
+            raise
+        raise RunInProgress(current_id=_active_run_id(session)) from exc
+    # Looked up after the insert won: a run that finished meanwhile is this one's previous.
+    run.previous_run_id = session.scalar(
+        select(MatchRun.id)
+        .where(MatchRun.status == RunStatus.succeeded.value, MatchRun.id != run.id)
+        .order_by(MatchRun.id.desc())
+    )
     session.flush()
     return run
+
+
+def _active_run_id(session: Session) -> int | None:
+    return session.scalar(
+        select(MatchRun.id).where(MatchRun.status.in_(ACTIVE_RUNS)).order_by(MatchRun.id)
+    )
 
 
 def list_runs(
     session: Session, viewer: Viewer, *, limit: int, offset: int
 ) -> tuple[list[MatchRun], int]:
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.list_runs)
     return paginate(
         session, select(MatchRun).order_by(MatchRun.id.desc()), limit=limit, offset=offset
     )
 
 
 def get_run(session: Session, viewer: Viewer, run_id: int) -> MatchRun:
-    if not (viewer.is_office or viewer.is_agency):
-        raise Forbidden()
+    policy.require(viewer, SuggestionAction.read_run)
     run = session.get(MatchRun, run_id)
     if run is None:
         raise NotFound()
@@ -89,32 +110,36 @@ def get_run(session: Session, viewer: Viewer, run_id: int) -> MatchRun:
 
 def latest_run(session: Session) -> MatchRun | None:
     return session.scalar(
-        select(MatchRun).where(MatchRun.status == "succeeded").order_by(MatchRun.id.desc())
+        select(MatchRun)
+        .where(MatchRun.status == RunStatus.succeeded.value)
+        .order_by(MatchRun.id.desc())
     )
 
 
 def cancel_run(session: Session, viewer: Viewer, run_id: int) -> MatchRun:
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.cancel_run)
     run = get_run(session, viewer, run_id)
-    if run.status not in ACTIVE:
-        raise Conflict()
-    if run.status == "queued":
-        run.status = "cancelled"
-        run.stage = "cancelled"
-    run.cancel_requested = True
-    session.flush()
+    # a running run stops at its next step and then records itself cancelled
+    check_transition(Machine.run, run.status, RunStatus.cancelled)
+    # Compare-and-set on the status read: the job may have started or ended the run since.
+    values: dict[str, Any] = {"cancel_requested": True}
+    if run.status == RunStatus.queued:
+        values |= {"status": RunStatus.cancelled.value, "stage": "cancelled"}
+    result = session.execute(
+        update(MatchRun)
+        .where(MatchRun.id == run.id, MatchRun.status == run.status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(run)
+    if getattr(result, "rowcount", 0) != 1:
+        check_transition(Machine.run, run.status, RunStatus.cancelled)
+        return cancel_run(session, viewer, run_id)  # queued became running: ask it to stop
     return run
 
 
 def scoped_suggestions(viewer: Viewer) -> Select[Any]:
-    stmt = select(Suggestion)
-    if viewer.is_office:
-        return stmt
-    if viewer.is_agency:
-        return stmt.join(Talent, Talent.id == Suggestion.talent_id).where(
-            Talent.organization_id == viewer.organization_id
-        )
-    raise Forbidden()
+    return policy.readable(viewer)
 
 
 def list_suggestions(
@@ -156,12 +181,10 @@ def decide_pair(
     session: Session, viewer: Viewer, suggestion_id: int, decision: str
 ) -> PairDecision:
     """Lock (keep in every later proposal) or forbid (never propose) a suggestion's pair."""
-    from app.review.states import check_suggestion_transition
-
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.decide_pair)
     suggestion = get_suggestion(session, viewer, suggestion_id)
-    target = "locked" if decision == "lock" else "forbidden"
-    check_suggestion_transition(suggestion.status, target)
+    target = SuggestionStatus.locked if decision == "lock" else SuggestionStatus.forbidden
+    check_transition(Machine.suggestion, suggestion.status, target)
     row = session.scalar(
         select(PairDecision).where(
             PairDecision.demand_id == suggestion.demand_id,
@@ -173,7 +196,7 @@ def decide_pair(
         session.add(row)
     row.decision = decision
     row.decided_by_id = viewer.id
-    suggestion.status = target
+    suggestion.status = target.value
     flush_versioned(session)
     return row
 
@@ -182,8 +205,6 @@ def flush_versioned(session: Session) -> None:
     """Flush; a concurrent change to a versioned suggestion answers 409 `suggestion_changed`."""
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm.exc import StaleDataError
-
-    from app.review.states import SuggestionChanged
 
     try:
         session.flush()

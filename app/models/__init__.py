@@ -3,7 +3,7 @@
 from app.models.audit import AuditLog
 from app.models.demand import Demand
 from app.models.dispatch import Dispatch, DispatchReversion, Nomination
-from app.models.duplicate import DuplicatePair, TalentMerge, TalentMergeMember
+from app.models.duplicate import DuplicatePair, DuplicateScan, TalentMerge, TalentMergeMember
 from app.models.imports import ImportBatch, ImportRow
 from app.models.matching import AppSetting, MatchRun, PairDecision, Suggestion
 from app.models.org import Enterprise, Organization
@@ -11,10 +11,11 @@ from app.models.privacy import AnonymousOutcome, PublicInterest, TalentErasure
 from app.models.review import ContactReveal, Introduction, Notification, SuggestionReview
 from app.models.search_outbox import SearchOutbox
 from app.models.talent import Talent
-from app.models.user import RevokedSession, User
+from app.models.user import ApiToken, RevokedSession, ThrottleCounter, User
 
 __all__ = [
     "AnonymousOutcome",
+    "ApiToken",
     "AppSetting",
     "AuditLog",
     "ContactReveal",
@@ -22,6 +23,7 @@ __all__ = [
     "Dispatch",
     "DispatchReversion",
     "DuplicatePair",
+    "DuplicateScan",
     "Enterprise",
     "ImportBatch",
     "ImportRow",
@@ -40,5 +42,6 @@ __all__ = [
     "TalentErasure",
     "TalentMerge",
     "TalentMergeMember",
+    "ThrottleCounter",
     "User",
 ]

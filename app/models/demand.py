@@ -29,7 +29,7 @@ class Demand(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     headcount: Mapped[int] = mapped_column(Integer, default=1)
-    # Hires recorded through introductions (issue 6); at `headcount` the demand is `filled`.
+    # Hires recorded through introductions; at `headcount` the demand is `filled`.
     hired_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     occupation_code: Mapped[str | None] = mapped_column(String(12))
     min_education: Mapped[str | None] = mapped_column(String(20))

@@ -1,5 +1,5 @@
 """Dispatch (派单): demands sent to supply agencies with a due date, the talents they nominate,
-and the reversions that offered an unfilled demand to more agencies (issue 6)."""
+and the reversions that offered an unfilled demand to more agencies."""
 
 from __future__ import annotations
 

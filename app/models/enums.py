@@ -86,6 +86,7 @@ class DemandStatus(StrEnum):
     paused = "paused"
     filled = "filled"
     closed = "closed"
+    archived = "archived"  # deleted with history (introductions): kept, out of every list
 
 
 class TalentStatus(StrEnum):
@@ -103,7 +104,7 @@ INDUSTRY_SECTIONS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRST")
 
 
 class RejectReason(StrEnum):
-    """Why a reviewer rejected a suggestion (issue 6)."""
+    """Why a reviewer rejected a suggestion."""
 
     education_mismatch = "education_mismatch"  # 学历不符
     major_mismatch = "major_mismatch"  # 专业不符

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -15,8 +15,20 @@ class MatchRun(Base):
     """One run of the matching engine over all open demands and active talents."""
 
     __tablename__ = "match_runs"
+    __table_args__ = (
+        # Single flight: at most one run queued or running, whoever starts it.
+        Index(
+            "uq_match_runs_active",
+            "queue",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The same for every run: the column the single-flight index above is built on.
+    queue: Mapped[str] = mapped_column(String(20), default="matching", server_default="matching")
     status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
     progress: Mapped[int] = mapped_column(default=0)
     stage: Mapped[str] = mapped_column(String(40), default="")

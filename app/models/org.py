@@ -41,6 +41,9 @@ class Enterprise(Base):
     contact_name: Mapped[str] = mapped_column(String(100))
     contact_phone: Mapped[str] = mapped_column(String(30))
     chamber_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # Set when deleting would take user accounts or history with it: the enterprise then
+    # leaves every list but stays readable where history points to it.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,5 +1,5 @@
 """What remains after a talent's personal data is erased on request: the erasure record and
-anonymised outcome rows that keep the dashboards' counts (issue 6). Neither names the person."""
+anonymised outcome rows that keep the dashboards' counts. Neither names the person."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""The in-app inbox: every user's notifications and the unread count in the header (issue 6)."""
+"""The in-app inbox: every user's notifications and the unread count in the header."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.accounts.deps import CheckedForm, PageViewer
+from app.accounts.deps import CheckedForm, PageViewer, resolve_viewer
 from app.db import SessionDep
 from app.i18n import locale_of
 from app.models import Notification
@@ -15,6 +15,14 @@ from app.web import Pager, offset_param, redirect, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
+
+
+def inbox_badge(request: Request, session: SessionDep) -> None:
+    """The header's unread count, on every page a signed-in viewer sees (main adds this
+    dependency to the page routers)."""
+    viewer = resolve_viewer(request, session)
+    if viewer is not None:
+        request.state.unread = service.unread_count(session, viewer)
 
 
 @router.get("/notifications")

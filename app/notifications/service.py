@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import notifications as policy
+from app.access.policies.notifications import NotificationAction
+from app.context import session_context
 from app.db import paginate, utcnow
 from app.errors import NotFound
 from app.models import Enterprise, Notification, User
-from app.models.enums import Role
 
 KINDS = (
     "introduction_new",
@@ -20,7 +22,7 @@ KINDS = (
     "interest_received",
     "consent_recorded",
     "outcome_recorded",
-    "dispatch_new",  # dispatch (issue 6)
+    "dispatch_new",  # a demand was dispatched to the agency
     "dispatch_overdue",
     "dispatch_reverted",
 )
@@ -32,11 +34,7 @@ def enterprise_side_users(session: Session, enterprise_id: int) -> list[int]:
     return list(
         session.scalars(
             select(User.id).where(
-                User.is_active.is_(True),
-                or_(
-                    User.enterprise_id == enterprise_id,
-                    (User.organization_id == chamber_id) & (User.role == Role.chamber_staff.value),
-                ),
+                User.is_active.is_(True), policy.enterprise_side(enterprise_id, chamber_id)
             )
         )
     )
@@ -68,7 +66,8 @@ def notify(
     recipients = [u for u in sorted(set(user_ids)) if u != exclude]
     for user_id in recipients:
         session.add(Notification(user_id=user_id, kind=kind, params=params, link=link))
-    settings = session.info.get("settings")
+    context = session_context(session)
+    settings = context.settings if context is not None else None
     if recipients and settings is not None and settings.smtp_host:
         from app.i18n import translate
         from app.notifications.mail import queue_mail
@@ -103,7 +102,7 @@ def unread_count(session: Session, viewer: Viewer) -> int:
 def list_notifications(
     session: Session, viewer: Viewer, *, unread_only: bool, limit: int, offset: int
 ) -> tuple[list[Notification], int]:
-    stmt = select(Notification).where(Notification.user_id == viewer.id)
+    stmt = policy.readable(viewer)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return paginate(session, stmt.order_by(Notification.id.desc()), limit=limit, offset=offset)
@@ -116,8 +115,9 @@ def mark_read(session: Session, viewer: Viewer, notification_id: int | None) -> 
     )
     if notification_id is not None:
         row = session.get(Notification, notification_id)
-        if row is None or row.user_id != viewer.id:
+        if row is None:
             raise NotFound()
+        policy.require(viewer, NotificationAction.mark_read, row)
         stmt = stmt.where(Notification.id == notification_id)
     result = session.execute(stmt.values(read_at=utcnow()))
     session.flush()

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import organizations as policy
+from app.access.policies.organizations import OrganizationAction
 from app.crud_pages import CrudPages, install
-from app.errors import Forbidden
 from app.forms import FormField, enum_choices
 from app.i18n import enum_label
 from app.models import Organization
@@ -53,8 +54,7 @@ def _detail(o: Organization, viewer: Viewer, locale: str) -> tuple[str, list[tup
 
 
 def _office_list(session: Session, viewer: Viewer, **kwargs: Any) -> tuple[list[Any], int]:
-    if not viewer.is_office:
-        raise Forbidden()
+    policy.require(viewer, OrganizationAction.browse)
     side = kwargs.pop("side", None)
     return service.list_organizations(
         session, viewer, side=Side(side) if side in Side.__members__ else None, **kwargs
@@ -79,9 +79,9 @@ install(
         create=lambda s, v, data, request: service.create_organization(s, v, data),
         update=lambda s, v, i, data, request: service.update_organization(s, v, i, data),
         delete=service.delete_organization,
-        can_create=lambda v: v.is_admin,
-        can_edit=lambda v: v.is_admin,
-        can_delete=lambda v: v.is_admin,
+        can_create=lambda v: policy.can(v, OrganizationAction.create),
+        can_edit=lambda v: policy.can(v, OrganizationAction.update),
+        can_delete=lambda v: policy.can(v, OrganizationAction.delete),
         update_exclude=frozenset({"kind"}),
     ),
 )

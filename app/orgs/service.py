@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import organizations as policy
+from app.access.policies.organizations import OrganizationAction
 from app.db import paginate
-from app.errors import AppError, FieldErrors, Forbidden, NotFound
+from app.errors import AppError, FieldErrors, NotFound
 from app.models import Enterprise, Organization, Talent, User
 from app.models.enums import ORG_KIND_SIDE, OrgKind, Side
 from app.orgs.schemas import OrganizationCreate, OrganizationUpdate
@@ -45,8 +47,7 @@ def get_organization(session: Session, viewer: Viewer, organization_id: int) -> 
 
 def create_organization(session: Session, viewer: Viewer, data: OrganizationCreate) -> Organization:
     """Raises Forbidden, FieldErrors (kind already present)."""
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, OrganizationAction.create)
     if session.scalar(select(Organization.id).where(Organization.kind == data.kind.value)):
         raise FieldErrors.one("kind", "org_kind_taken")
     org = Organization(
@@ -65,8 +66,7 @@ def update_organization(
 ) -> Organization:
     """Raises NotFound, Forbidden."""
     org = get_organization(session, viewer, organization_id)
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, OrganizationAction.update, org)
     for key, value in data.model_dump(exclude_unset=True).items():
         if value is not None:
             setattr(org, key, value)
@@ -77,8 +77,7 @@ def update_organization(
 def delete_organization(session: Session, viewer: Viewer, organization_id: int) -> None:
     """Raises NotFound, Forbidden, OrganizationInUse."""
     org = get_organization(session, viewer, organization_id)
-    if not viewer.is_admin:
-        raise Forbidden()
+    policy.require(viewer, OrganizationAction.delete, org)
     in_use = session.scalar(
         select(
             exists().where(User.organization_id == org.id)

@@ -1,1 +1,1 @@
-"""Erasure of a talent's personal data on request (issue 6)."""
+"""Erasure of a talent's personal data on request."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import ApiViewer
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.context import app_context
 from app.db import SessionDep
 from app.models import TalentErasure
 from app.privacy import service
@@ -34,9 +34,9 @@ class ErasureRead(BaseModel):
 
 def erase(request: Request, session: Session, viewer: Viewer, talent_id: int) -> TalentErasure:
     """Erase with the process's encoder when it is loaded, else prune the disk cache only."""
-    indexer: Any = request.app.state.indexer
-    encoder = indexer.encoder if indexer.encoder_loaded else None
-    settings = request.app.state.settings
+    context = app_context(request)
+    encoder = context.indexer.encoder if context.indexer.encoder_loaded else None
+    settings = context.settings
     return service.erase_talent(
         session,
         viewer,

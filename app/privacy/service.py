@@ -2,11 +2,12 @@
 
 What goes: the talent row and every row that names or points at the person (suggestions,
 reviews, pair decisions, introductions and their contact reveals, notifications about those
-introductions, duplicate pairs and merges, public-interest entries, staged import rows), the
-search document (removed through the outbox, like any deletion), and the cached sentence
-vectors of the person's text. What stays: a `TalentErasure` record (the agency and counts), one
-`AnonymousOutcome` per introduction (agency credit, status, dates), nominations without their
-talent link, and audit rows whose values are replaced by `{"erased": true}`.
+introductions, duplicate pairs and merges, public-interest entries, staged import rows and
+the rows of import error reports that name the person), the search document (removed through
+the outbox, like any deletion), and the cached sentence vectors of the person's text. What
+stays: a `TalentErasure` record (the agency and counts), one `AnonymousOutcome` per
+introduction (agency credit, status, dates), nominations without their talent link, and audit
+rows whose values are replaced by `{"erased": true}`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 import matching
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import talents as talent_policy
+from app.access.policies.talents import TalentAction
+from app.duplicates.keys import email_key, name_key, phone_key
 from app.errors import Forbidden
 from app.models import (
     AnonymousOutcome,
@@ -42,16 +46,14 @@ from app.models import (
     TalentMergeMember,
 )
 from app.searching.documents import demand_text, talent_text
-from app.talents.service import get_talent
+from app.talents.service import get_talent, lock_talent
 
 ERASED = {"erased": [None, True]}
 
 
 def can_erase(viewer: Viewer, talent: Talent) -> bool:
-    """The talent's own agency, or an office admin."""
-    return viewer.is_admin or (
-        viewer.is_agency and viewer.organization_id == talent.organization_id
-    )
+    """The talent's own agency, or an office admin: the talents policy decides."""
+    return talent_policy.can(viewer, TalentAction.erase, talent)
 
 
 def _texts_of(t: Talent) -> list[str]:
@@ -86,16 +88,22 @@ def _scrub_audit(session: Session, entity: str, ids: Iterable[int]) -> int:
     return _rowcount(result)
 
 
-def _staged_import_rows(session: Session, t: Talent) -> list[int]:
-    """Staged spreadsheet rows that carry this person (same name and a same contact)."""
+def _staged_import_rows(session: Session, t: Talent) -> tuple[list[int], dict[int, set[int]]]:
+    """Staged spreadsheet rows that carry this person (same name and a same contact), by
+    import: the valid rows by their values, the rows with errors (kept as uploaded, for the
+    error report) by their cells. Returns (row ids, import id -> numbers of such error rows)."""
     rows = session.execute(
-        select(ImportRow.id, ImportRow.data)
+        select(ImportRow.id, ImportRow.import_id, ImportRow.row_number, ImportRow.data,
+               ImportRow.raw)
         .join(ImportBatch, ImportBatch.id == ImportRow.import_id)
         .where(ImportBatch.kind == "talents", ImportBatch.organization_id == t.organization_id)
-    )
+    )  # fmt: skip
     contacts = {v for v in (t.phone, t.email, t.id_number_hash) if v}
-    out = []
-    for row_id, data in rows:
+    name = name_key(t.name or "")
+    cell_contacts = {k for k in (phone_key(t.phone), email_key(t.email)) if k}
+    out: list[int] = []
+    reported: dict[int, set[int]] = {}
+    for row_id, import_id, number, data, raw in rows:
         values = data or {}
         if values.get("name") == t.name and contacts & {
             values.get("phone"),
@@ -103,7 +111,30 @@ def _staged_import_rows(session: Session, t: Talent) -> list[int]:
             values.get("id_number_hash"),
         }:
             out.append(row_id)
-    return out
+        elif raw and name and _cells_name(raw, name, cell_contacts):
+            out.append(row_id)
+            reported.setdefault(import_id, set()).add(number)
+    return out, reported
+
+
+def _cells_name(cells: list[Any], name: str, contacts: set[str]) -> bool:
+    """Whether uploaded cells hold this name and one of these contacts (as the duplicate
+    check normalises them: digits of a phone, an e-mail in lower case)."""
+    texts = [str(c) for c in cells if c]
+    if not any(name_key(c) == name for c in texts):
+        return False
+    return any(phone_key(c) in contacts or email_key(c) in contacts for c in texts)
+
+
+def _purge_import_rows(session: Session, row_ids: list[int], reported: dict[int, set[int]]) -> int:
+    """Delete the staged rows and drop the erased rows' messages from their import's error
+    list, so the error report names the person no more."""
+    count = _rowcount(session.execute(delete(ImportRow).where(ImportRow.id.in_(row_ids))))
+    for import_id, numbers in reported.items():
+        batch = session.get_one(ImportBatch, import_id)
+        batch.errors = [e for e in batch.errors if e.get("row") not in numbers]
+    session.flush()
+    return count
 
 
 def erase_talent(
@@ -121,6 +152,7 @@ def erase_talent(
     talent = get_talent(session, viewer, talent_id)
     if not can_erase(viewer, talent):
         raise Forbidden()
+    lock_talent(session, talent.id)  # parallel erasures: one erases, the others find it gone
     tid = talent.id
     texts = _texts_of(talent)
     counts: dict[str, int] = {}
@@ -152,7 +184,7 @@ def erase_talent(
     merge_ids = list(
         session.scalars(select(TalentMerge.id).where(TalentMerge.primary_talent_id == tid))
     )
-    import_rows = _staged_import_rows(session, talent)
+    import_rows, reported_rows = _staged_import_rows(session, talent)
 
     if links:
         counts["notifications"] = _rowcount(
@@ -196,9 +228,7 @@ def erase_talent(
         )
     )
     if import_rows:
-        counts["import_rows"] = _rowcount(
-            session.execute(delete(ImportRow).where(ImportRow.id.in_(import_rows)))
-        )
+        counts["import_rows"] = _purge_import_rows(session, import_rows, reported_rows)
     session.expire_all()  # the rows above went by SQL: forget any loaded copies
     talent = session.get_one(Talent, tid)
     session.delete(talent)  # the outbox hook queues the search document's removal

@@ -1,1 +1,1 @@
-"""The public page (统一宣传): open demands without login, and interest registration (issue 6)."""
+"""The public page (统一宣传): open demands without login, and interest registration."""

@@ -7,13 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.accounts import throttles
+from app.accounts.api import client_address
 from app.accounts.deps import CheckedForm, PageViewer
+from app.context import app_context
 from app.db import SessionDep
 from app.errors import FieldErrors, TooManyAttempts, render_field_errors
 from app.i18n import locale_of
 from app.models.enums import Education
 from app.public import service
-from app.security import LoginThrottle
 from app.web import Pager, flash, offset_param, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -23,14 +25,7 @@ MAX_PER_HOUR = 5
 
 
 def _secret(request: Request) -> str:
-    return str(request.app.state.settings.secret_key.get_secret_value())
-
-
-def throttle(request: Request) -> LoginThrottle:
-    state = request.app.state
-    if getattr(state, "public_throttle", None) is None:
-        state.public_throttle = LoginThrottle(MAX_PER_HOUR, 3600)
-    return state.public_throttle  # type: ignore[no-any-return]
+    return str(app_context(request).settings.secret_key.get_secret_value())
 
 
 def _page(
@@ -74,10 +69,6 @@ def register_interest(
 ) -> Response:
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     locale = locale_of(request)
-    key = f"public:{request.client.host if request.client else '-'}"
-    wait = throttle(request).retry_after_s(key)
-    if wait:
-        raise TooManyAttempts(retry_after_s=wait)
     if values.get("website"):  # the honeypot: people never see it, bots fill it
         return redirect("/public/demands")
     if not service.stamp_ok(_secret(request), values.get("stamp", "")):
@@ -86,13 +77,18 @@ def register_interest(
         )[0]["message"]}  # fmt: skip
         return _page(request, session, errors=errors, values=values, demand_id=demand_id,
                      status_code=422)  # fmt: skip
+    # Counted in the registration's own transaction: parallel sign-ups wait for each
+    # other's count (a row lock on PostgreSQL), so no more than MAX_PER_HOUR get through.
+    key = f"public:{client_address(request)}"
+    if wait := throttles.take(session, key, limit=MAX_PER_HOUR, window_s=3600):
+        raise TooManyAttempts(retry_after_s=wait)
     try:
         service.register_interest(session, demand_id, values)
     except FieldErrors as exc:  # raised before anything is written
+        throttles.give_back(session, key)  # only registrations count against the address
         errors = {e["field"]: e["message"] for e in render_field_errors(exc.errors, locale)}
         return _page(request, session, errors=errors, values=values, demand_id=demand_id,
                      status_code=422)  # fmt: skip
-    throttle(request).failed(key)  # every registration counts against the address
     session.commit()
     flash(request, "public.thanks")
     return redirect("/public/demands")

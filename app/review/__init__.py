@@ -1,1 +1,1 @@
-"""Staff review of suggestions and the introductions (对接) approval creates (issue 6)."""
+"""Staff review of suggestions and the introductions (对接) approval creates."""

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.accounts.deps import ApiViewer
 from app.db import SessionDep
 from app.errors import FieldErrors
+from app.fieldtypes import Note1000
 from app.matchruns.api import SuggestionRead
 from app.models.enums import RejectReason
 from app.review import service
@@ -19,7 +20,7 @@ Version = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 router = APIRouter(prefix="/api/v1/suggestions", tags=["review"])
 
-Note = Annotated[str, Field(max_length=1000)]
+Note = Note1000
 
 
 class ApproveBody(BaseModel):

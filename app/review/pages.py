@@ -6,10 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from app.access.policies import suggestions as policy
+from app.access.policies.suggestions import SuggestionAction
 from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
+from app.errors import FieldErrors
+from app.forms import checked_text
 from app.matchruns.pages import COMPONENTS
-from app.matchruns.service import require_office
 from app.models import Organization
 from app.models.enums import INDUSTRY_SECTIONS, RejectReason, Side
 from app.review import service
@@ -30,7 +33,7 @@ def _score(raw: str | None) -> float | None:
 
 @router.get("/review")
 def queue_page(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.review)
     q = request.query_params
     status = q.get("status", "open")
     filters = service.QueueFilters(
@@ -69,7 +72,7 @@ def queue_page(request: Request, session: SessionDep, viewer: PageViewer) -> Res
 def bulk_review_page(
     request: Request, session: SessionDep, viewer: PageViewer, form: CheckedForm
 ) -> Response:
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.review)
     items: list[tuple[int, int | None]] = []
     for raw in form.getlist("item"):
         sid, _, version = str(raw).partition(":")
@@ -90,13 +93,18 @@ def bulk_review_page(
     if action == "reject" and raw_reason not in RejectReason.__members__:
         flash(request, "review.reason_required")
         return redirect(back)
+    try:
+        note = checked_text("note", str(form.get("note", ""))[:1000], multiline=True)
+    except FieldErrors:
+        flash(request, "review.note_invalid")
+        return redirect(back)
     results = service.review_many(
         session,
         viewer,
         items,
         action=action,
         reason=RejectReason(raw_reason) if action == "reject" else None,
-        note=str(form.get("note", ""))[:1000],
+        note=note,
     )
     session.commit()
     if any(r.ok for r in results):

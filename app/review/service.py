@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import suggestions as policy
+from app.access.policies.suggestions import SuggestionAction
 from app.errors import AppError
-from app.matchruns.service import flush_versioned, get_suggestion, latest_run, require_office
+from app.matchruns.service import flush_versioned, get_suggestion, latest_run
 from app.models import (
     Demand,
     Enterprise,
@@ -23,8 +25,14 @@ from app.models import (
     Talent,
 )
 from app.models.enums import DemandStatus, RejectReason, TalentStatus
+from app.models.states import (
+    REVIEWABLE,
+    Machine,
+    SuggestionChanged,
+    SuggestionStatus,
+    check_transition,
+)
 from app.notifications.service import enterprise_side_users, notify, organization_users
-from app.review.states import REVIEWABLE, SuggestionChanged, check_suggestion_transition
 
 
 class DemandNotOpen(AppError):
@@ -69,10 +77,10 @@ def approve_suggestion(
     """Approve a suggestion and open its introduction. Raises Forbidden, NotFound,
     SuggestionInvalidTransition, SuggestionChanged, DemandNotOpen, TalentNotActive,
     IntroductionExists."""
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.review)
     s = get_suggestion(session, viewer, suggestion_id)
     _check_version(s, version)
-    check_suggestion_transition(s.status, "approved")
+    check_transition(Machine.suggestion, s.status, SuggestionStatus.approved)
     demand = session.get_one(Demand, s.demand_id)
     if demand.status != DemandStatus.open.value:
         raise DemandNotOpen()
@@ -85,7 +93,7 @@ def approve_suggestion(
         )
     ):
         raise IntroductionExists()
-    s.status = "approved"
+    s.status = SuggestionStatus.approved.value
     session.add(
         SuggestionReview(
             suggestion_id=s.id,
@@ -139,11 +147,11 @@ def reject_suggestion(
 ) -> tuple[Suggestion, SuggestionReview]:
     """Reject a suggestion with a reason; the pair is forbidden in every later run. Raises
     Forbidden, NotFound, SuggestionInvalidTransition, SuggestionChanged."""
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.review)
     s = get_suggestion(session, viewer, suggestion_id)
     _check_version(s, version)
-    check_suggestion_transition(s.status, "rejected")
-    s.status = "rejected"
+    check_transition(Machine.suggestion, s.status, SuggestionStatus.rejected)
+    s.status = SuggestionStatus.rejected.value
     review = SuggestionReview(
         suggestion_id=s.id,
         demand_id=s.demand_id,
@@ -178,7 +186,7 @@ def review_many(
 ) -> list[BulkResult]:
     """Approve or reject many (suggestion id, expected version) pairs; each one in its own
     savepoint, so one refusal (a 409, a 404) leaves the others decided."""
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.review)
     results: list[BulkResult] = []
     for suggestion_id, version in items:
         try:
@@ -223,7 +231,7 @@ def review_queue(
     session: Session, viewer: Viewer, filters: QueueFilters, *, limit: int, offset: int
 ) -> tuple[MatchRun | None, list[QueueGroup], int]:
     """The latest run's suggestions grouped by demand (a page of demands), filtered."""
-    require_office(viewer)
+    policy.require(viewer, SuggestionAction.review)
     run = latest_run(session)
     if run is None:
         return None, [], 0

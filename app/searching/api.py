@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import selectinload
 
 from app.accounts.deps import ApiViewer
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.context import app_context
 from app.db import SessionDep
 from app.i18n import locale_of
 from app.imports.api import EXPORT_FILE, XLSX, attachment
@@ -36,7 +37,7 @@ EXPORT_MAX = 10_000
 
 
 class SearchHit(BaseModel):
-    id: str
+    id: int  # the talent's or demand's id, as in every resource API
     fields: dict[str, Any]
     snippet: str
     score: float
@@ -151,7 +152,7 @@ def _params(index: Index, p: TalentSearch | DemandSearch, limit: int, offset: in
 def _result(page: Any) -> SearchResult:
     return SearchResult(
         items=[
-            SearchHit(id=h.id, fields=dict(h.fields), snippet=h.snippet, score=h.score)
+            SearchHit(id=int(h.id), fields=dict(h.fields), snippet=h.snippet, score=h.score)
             for h in page.hits
         ],
         total=page.total,
@@ -178,7 +179,7 @@ def _export(
     from app.imports.exports import export_objects
     from app.talents.service import scoped_talents
 
-    ids = _all_ids(request.app.state.indexer, viewer, index, p)
+    ids = _all_ids(app_context(request).indexer, viewer, index, p)
     # Read again from the database through the list scope: the index is never trusted alone.
     objects: list[Any]
     if index == "talents":
@@ -204,7 +205,7 @@ def search_talents(
 ) -> SearchResult:
     """Talents (supply side). Agencies see only their own; demand-side users are refused."""
     params = _params("talents", p, p.limit, p.offset)
-    return _result(run_search(request.app.state.indexer, viewer, "talents", params))
+    return _result(run_search(app_context(request).indexer, viewer, "talents", params))
 
 
 @router.get("/demands")
@@ -214,7 +215,7 @@ def search_demands(
     """Demands: chambers see their members', enterprises their own, agencies every published
     (non-draft) demand."""
     params = _params("demands", p, p.limit, p.offset)
-    return _result(run_search(request.app.state.indexer, viewer, "demands", params))
+    return _result(run_search(app_context(request).indexer, viewer, "demands", params))
 
 
 @router.get("/talents/export", responses=EXPORT_FILE)

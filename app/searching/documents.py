@@ -1,6 +1,7 @@
 """Index documents built from talents and demands, with the fields of `search.schemas`.
 
-Contact fields (phone, e-mail, ID number hash) are never put in a document.
+Contact fields (phone, e-mail, ID number hash) are never put in a document. Every string is
+scrubbed (`app.text.scrub_text`): a row stored before the text rule must not stop the index.
 """
 
 from __future__ import annotations
@@ -9,9 +10,21 @@ from typing import Any
 
 from app.models import Demand, Talent
 from app.models.enums import DemandStatus
+from app.searching.occupations import occupation_text
+from app.text import scrub_text
 
 # Agencies search every demand but drafts; a list filter expresses "not draft".
 PUBLISHED_STATUSES = [s.value for s in DemandStatus if s is not DemandStatus.draft]
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value, multiline=True)
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    return value
 
 
 def _ts(value: Any) -> int:
@@ -19,6 +32,10 @@ def _ts(value: Any) -> int:
 
 
 def talent_fields(t: Talent) -> dict[str, Any]:
+    return _safe(_talent_fields(t))  # type: ignore[no-any-return]
+
+
+def _talent_fields(t: Talent) -> dict[str, Any]:
     return {
         "organization_id": t.organization_id,
         "name": t.name,
@@ -38,6 +55,7 @@ def talent_fields(t: Talent) -> dict[str, Any]:
         "is_foreign_national": bool(t.is_foreign_national),
         "nationality": t.nationality,
         "occupation_code": t.occupation_code,
+        "occupation": occupation_text(t.occupation_code),
         "status": t.status,
         "updated_at": _ts(t.updated_at),
     }
@@ -46,10 +64,14 @@ def talent_fields(t: Talent) -> dict[str, Any]:
 def talent_text(t: Talent) -> str:
     """The text whose meaning is embedded: what the person does and knows."""
     parts = [t.position, t.major, t.professional_title, " ".join(t.skills or []), t.summary]
-    return " ".join(p for p in parts if p)
+    return scrub_text(" ".join(p for p in parts if p), multiline=False, replacement=" ")
 
 
 def demand_fields(d: Demand) -> dict[str, Any]:
+    return _safe(_demand_fields(d))  # type: ignore[no-any-return]
+
+
+def _demand_fields(d: Demand) -> dict[str, Any]:
     e = d.enterprise
     return {
         "enterprise_id": d.enterprise_id,
@@ -62,6 +84,7 @@ def demand_fields(d: Demand) -> dict[str, Any]:
         "description": d.description or "",
         "headcount": d.headcount,
         "occupation_code": d.occupation_code,
+        "occupation": occupation_text(d.occupation_code),
         "min_education": d.min_education,
         "majors": list(d.majors or []),
         "min_years_experience": d.min_years_experience,
@@ -85,4 +108,4 @@ def demand_text(d: Demand) -> str:
         " ".join(d.preferred_skills or []),
         d.description,
     ]
-    return " ".join(p for p in parts if p)
+    return scrub_text(" ".join(p for p in parts if p), multiline=False, replacement=" ")

@@ -20,6 +20,9 @@ import numpy as np
 from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+import matching
+from app.config import Settings
+from app.context import session_context
 from app.models import Demand, Enterprise, SearchOutbox, Talent
 from app.searching.documents import demand_fields, demand_text, talent_fields, talent_text
 from search import Document, IndexSpec, SearchBackend, SearchError
@@ -67,9 +70,9 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def _after_commit(session: Session) -> None:
     if session.info.pop("search_outbox_pending", False):
-        indexer = session.info.get("indexer")
-        if indexer is not None:
-            indexer.wake()
+        context = session_context(session)
+        if context is not None:
+            context.indexer.wake()
 
 
 def install_outbox_hook() -> None:
@@ -80,6 +83,14 @@ def install_outbox_hook() -> None:
 
 
 # ------------------------------------------------------------------------------- the indexer
+
+
+def _usable(vector: np.ndarray[Any, np.dtype[np.float32]]) -> Any:
+    """The vector, or None when it has no direction: a text of only symbols or emoji can hash
+    to zeros, and the backend refuses such a vector; the record is then found by keyword only
+    (a refused document would otherwise block the outbox for good)."""
+    norm = float(np.linalg.norm(vector))
+    return vector if np.isfinite(norm) and norm > 0 else None
 
 
 class Indexer:
@@ -95,7 +106,7 @@ class Indexer:
     def __init__(
         self,
         backend: SearchBackend,
-        encoder_factory: Callable[[], Any],
+        encoder_factory: Callable[[], matching.Encoder],
         session_factory: Callable[[], Session],
         *,
         retry_s: float = 2.0,
@@ -103,7 +114,7 @@ class Indexer:
     ) -> None:
         self.backend = backend
         self._encoder_factory = encoder_factory
-        self._encoder: Any = None
+        self._encoder: matching.Encoder | None = None
         self._session_factory = session_factory
         self._retry_s = retry_s
         self._max_retry_s = max_retry_s
@@ -117,7 +128,7 @@ class Indexer:
     # -- encoder and index settings
 
     @property
-    def encoder(self) -> Any:
+    def encoder(self) -> matching.Encoder:
         if self._encoder is None:
             self._encoder = self._encoder_factory()
         return self._encoder
@@ -125,10 +136,10 @@ class Indexer:
     @property
     def encoder_loaded(self) -> bool:
         """False while the model is still loading (seconds after start-up)."""
-        return self._encoder is not None and bool(getattr(self._encoder, "model_loaded", True))
+        return self._encoder is not None and self._encoder.is_ready
 
     def specs(self) -> tuple[IndexSpec, IndexSpec]:
-        dims = int(getattr(self.encoder, "dim", 0) or getattr(self.encoder, "dimensions", 0))
+        dims = self.encoder.dim
         return (
             replace(TALENTS, vector_dimensions=dims or None),
             replace(DEMANDS, vector_dimensions=dims or None),
@@ -151,14 +162,18 @@ class Indexer:
         if not talents:
             return []
         vecs = self.vectors([talent_text(t) or t.name for t in talents])
-        return [Document(str(t.id), talent_fields(t), vecs[i]) for i, t in enumerate(talents)]
+        return [
+            Document(str(t.id), talent_fields(t), _usable(vecs[i])) for i, t in enumerate(talents)
+        ]
 
     def _demand_docs(self, demands: Iterable[Demand]) -> list[Document]:
         demands = list(demands)
         if not demands:
             return []
         vecs = self.vectors([demand_text(d) or d.title for d in demands])
-        return [Document(str(d.id), demand_fields(d), vecs[i]) for i, d in enumerate(demands)]
+        return [
+            Document(str(d.id), demand_fields(d), _usable(vecs[i])) for i, d in enumerate(demands)
+        ]
 
     def _apply(self, session: Session, index: str, ids: list[int]) -> None:
         found_ids: set[int]
@@ -281,7 +296,7 @@ class Indexer:
 
     def _run(self) -> None:
         try:  # load the model first, off the request path
-            getattr(self.encoder, "model", None)
+            self.encoder.load()
         except Exception:
             log.exception("search: the sentence encoder failed to load")
         delay = self._retry_s
@@ -316,7 +331,7 @@ class Indexer:
         return "ok"
 
 
-def make_search_backend(settings: Any) -> SearchBackend:
+def make_search_backend(settings: Settings) -> SearchBackend:
     """Meilisearch when MEILI_URL and MEILI_API_KEY are set, else the embedded backend."""
     from search import create_backend
 

@@ -10,10 +10,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import Viewer
+from app.access.policies import demands as demand_policy
+from app.access.policies import talents as talent_policy
+from app.access.policies.talents import TalentAction
 from app.accounts.deps import PageViewer
-from app.accounts.viewer import Viewer
+from app.context import app_context
 from app.db import SessionDep
-from app.errors import Forbidden
 from app.i18n import enum_label, locale_of
 from app.models import Organization
 from app.searching.service import (
@@ -104,8 +107,8 @@ def _filters(index: Index, args: dict[str, str]) -> dict[str, Any]:
 
 
 def _page(request: Request, session: Session, viewer: Viewer, index: Index) -> Response:
-    if index == "talents" and not (viewer.is_office or viewer.is_agency):
-        raise Forbidden()
+    if index == "talents":
+        talent_policy.require(viewer, TalentAction.read)
     args = dict(request.query_params)
     q = args.get("q", "")[:1000]
     ratio = _float(args.get("semantic_ratio"), 0.5)
@@ -116,7 +119,7 @@ def _page(request: Request, session: Session, viewer: Viewer, index: Index) -> R
     page = None
     try:
         page = run_search(
-            request.app.state.indexer,
+            app_context(request).indexer,
             viewer,
             index,
             SearchParams(q, filters, sort, ratio, PAGE_SIZE, offset),
@@ -128,7 +131,9 @@ def _page(request: Request, session: Session, viewer: Viewer, index: Index) -> R
     facets = []
     if page is not None:
         for name, counts in page.facets.items():
-            if name in ("organization_id", "chamber_id") and not viewer.is_office:
+            if name == "organization_id" and not talent_policy.shows_organization(viewer):
+                continue
+            if name == "chamber_id" and not demand_policy.shows_chamber(viewer):
                 continue
             values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
             if values:
@@ -195,6 +200,7 @@ def _page(request: Request, session: Session, viewer: Viewer, index: Index) -> R
         "search/search.html",
         {
             "index": index,
+            "can_search_talents": talent_policy.can(viewer, TalentAction.read),
             "q": q,
             "ratio": ratio,
             "sort": sort,

@@ -12,10 +12,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from app.accounts.viewer import Viewer
-from app.errors import AppError, Forbidden
-from app.searching.documents import PUBLISHED_STATUSES
+from app.access import Viewer
+from app.access.policies import demands as demand_policy
+from app.access.policies import talents as talent_policy
+from app.errors import AppError
 from app.searching.indexer import Indexer
+from app.searching.occupations import expand_vector
 from search import (
     Query,
     Range,
@@ -83,29 +85,11 @@ class SearchParams:
 
 
 def scope_filters(viewer: Viewer, index: Index, filters: dict[str, Any]) -> dict[str, Any]:
-    """The user's filters narrowed to the viewer's scope; raises Forbidden when none."""
-    out = dict(filters)
+    """The user's filters narrowed to the viewer's scope (the policies' search filters, the
+    same rule as their SQL scope); raises Forbidden when none."""
     if index == "talents":
-        if viewer.is_office:
-            return out
-        if viewer.is_agency:
-            out["organization_id"] = viewer.organization_id
-            return out
-        raise Forbidden()
-    if viewer.is_office:
-        return out
-    if viewer.is_chamber:
-        out["chamber_id"] = viewer.organization_id
-    elif viewer.is_enterprise:
-        out["enterprise_id"] = viewer.enterprise_id or -1
-    elif viewer.is_agency:
-        wanted = out.get("status")
-        if wanted is None:
-            out["status"] = PUBLISHED_STATUSES
-        else:
-            asked = wanted if isinstance(wanted, list) else [wanted]
-            out["status"] = [s for s in asked if s in PUBLISHED_STATUSES] or ["__none__"]
-    return out
+        return talent_policy.search_filters(viewer, filters)
+    return demand_policy.search_filters(viewer, filters)
 
 
 def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchParams) -> SearchPage:
@@ -119,6 +103,8 @@ def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchPar
         vector = np.asarray(indexer.vectors([q])[0], dtype=np.float32)
         if not np.isfinite(vector).all() or not vector.any():
             vector, ratio = None, 0.0  # nothing to mean (punctuation only): keywords only
+        else:  # a job title: pulled towards its likely occupations (a boost, never a filter)
+            vector = expand_vector(q, vector, indexer.vectors)
     try:
         query = Query(
             q,

@@ -1,4 +1,40 @@
 // Progressive enhancement only: every page works without it.
+document.documentElement.classList.add("js");
+
+// Phone tables: every body cell carries its column's label (data-label), so that on a narrow
+// screen a table stacks into labelled cards instead of rows of bare values. Tables without a
+// header row (key/value lists) are left as they are.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const table of document.querySelectorAll("table")) {
+    const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) continue;
+    const labels = [];
+    for (const cell of head.cells) {
+      for (let i = 0; i < (cell.colSpan || 1); i += 1) labels.push(cell.textContent.trim());
+    }
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let column = 0;
+        for (const cell of row.cells) {
+          if (!cell.dataset.label && labels[column]) cell.dataset.label = labels[column];
+          column += cell.colSpan || 1;
+        }
+      }
+    }
+    table.classList.add("stacks");
+  }
+});
+
+// Phone menu: the navigation folds behind one button; wide screens always show it.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  const bar = document.querySelector(".topbar");
+  if (!toggle || !bar) return;
+  toggle.addEventListener("click", () => {
+    const open = bar.classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (form.matches("form.confirm") && !window.confirm(form.dataset.confirm)) {
@@ -89,7 +125,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (source.value) suggest();
 });
 
-// --- review queue keyboard (issue 6): j/k move, x selects, a approves, r rejects ---------------
+// --- review queue keyboard: j/k move, x selects, a approves, r rejects ---------------
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("review-form");
   if (!form) return;

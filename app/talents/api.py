@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.accounts.deps import ApiViewer
+from app.context import app_context
 from app.db import SessionDep
 from app.i18n import locale_of
 from app.models.enums import Education, TalentStatus
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1/talents", tags=["talents"])
 
 
 def _id_key(request: Request) -> str:
-    return str(request.app.state.settings.id_hash_key.get_secret_value())
+    return str(app_context(request).settings.id_hash_key.get_secret_value())
 
 
 @router.get("")

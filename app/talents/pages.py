@@ -8,7 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import talents as policy
+from app.access.policies.talents import TalentAction
+from app.context import app_context
 from app.crud_pages import CrudPages, install
 from app.enterprises.pages import org_choices
 from app.forms import (
@@ -22,7 +25,6 @@ from app.forms import (
 from app.i18n import enum_label, translate
 from app.models import Talent
 from app.models.enums import Gender, Side, TalentStatus
-from app.privacy.service import can_erase
 from app.talents import service
 from app.talents.schemas import TalentCreate, TalentRead, TalentUpdate
 
@@ -35,7 +37,7 @@ DEFAULT_CONSENT_SCOPE = "同意人才办在人才超市内用于岗位匹配与�
 
 def _fields(session: Session, viewer: Viewer) -> list[FormField]:
     basic: list[FormField] = []
-    if viewer.is_admin:
+    if policy.chooses_agency(viewer):
         basic.append(
             FormField(
                 "organization_id",
@@ -108,7 +110,7 @@ def _filters(session: Session, viewer: Viewer) -> list[FormField]:
         FormField("education", "select", choices=EDUCATION),
         FormField("status", "select", choices=STATUSES),
     ]
-    if viewer.is_office:
+    if policy.shows_organization(viewer):
         filters.append(
             FormField("organization_id", "select", choices=org_choices(session, Side.supply))
         )
@@ -172,7 +174,7 @@ def _edit_values(t: Talent) -> dict[str, Any]:
 
 
 def _id_key(request: Request) -> str:
-    return str(request.app.state.settings.id_hash_key.get_secret_value())
+    return str(app_context(request).settings.id_hash_key.get_secret_value())
 
 
 install(
@@ -204,15 +206,15 @@ install(
             s, v, i, data, id_key=_id_key(request)
         ),
         delete=service.delete_talent,
-        can_create=service.can_write_talents,
-        can_edit=service.can_write_talents,
-        can_delete=service.can_write_talents,
+        can_create=lambda v: policy.can(v, TalentAction.create),
+        can_edit=lambda v: policy.can(v, TalentAction.update),
+        can_delete=lambda v: policy.can(v, TalentAction.delete),
         int_filters=frozenset({"organization_id"}),
         update_exclude=frozenset({"organization_id"}),
         edit_values=_edit_values,
-        # issue 6: the erasure-on-request button, for the talent's agency and office admins
+        # the erasure-on-request button, for the talent's agency and office admins
         extra_detail=lambda t, v: (
-            {"erase_url": f"/talents/{t.id}/erase"} if can_erase(v, t) else {}
+            {"erase_url": f"/talents/{t.id}/erase"} if policy.can(v, TalentAction.erase, t) else {}
         ),
         new_defaults=lambda: {
             "status": "active",

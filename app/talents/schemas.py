@@ -7,12 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
+from app.access.policies import talents as talent_policy
 from app.demands.schemas import OccupationCode
 from app.fieldtypes import (
     BirthYear,
     Blankable,
+    ConsentDate,
     LongText,
+    OneLine,
     OptEmail,
     OptIdNumber,
     OptPhone,
@@ -29,7 +32,7 @@ from app.fieldtypes import (
 from app.models import Talent
 from app.models.enums import Education, Gender, TalentStatus
 
-ExternalKey = Annotated[Annotated[str, Field(max_length=64)] | None, Blankable]
+ExternalKey = Annotated[Annotated[str, Field(max_length=64), OneLine] | None, Blankable]
 
 
 class TalentCreate(BaseModel):
@@ -59,7 +62,7 @@ class TalentCreate(BaseModel):
     phone: OptPhone = None
     email: OptEmail = None
     id_number: OptIdNumber = None
-    consent_date: dt.date
+    consent_date: ConsentDate
     consent_scope: OptText500 = None
     status: TalentStatus = TalentStatus.active
 
@@ -90,7 +93,7 @@ class TalentUpdate(BaseModel):
     phone: OptPhone = None
     email: OptEmail = None
     id_number: OptIdNumber = None
-    consent_date: dt.date | None = None
+    consent_date: ConsentDate | None = None
     consent_scope: OptText500 = None
     status: TalentStatus | None = None
 
@@ -131,7 +134,7 @@ class TalentRead(BaseModel):
 
     @classmethod
     def of(cls, t: Talent, viewer: Viewer, locale: str = "zh") -> TalentRead:
-        masked = not can_see_contact(t, viewer)
+        masked = not talent_policy.contact_visible(viewer, t)
         return cls(
             id=t.id,
             organization_id=t.organization_id,
@@ -171,8 +174,3 @@ class TalentRead(BaseModel):
 class TalentPage(BaseModel):
     items: list[TalentRead]
     total: int
-
-
-def can_see_contact(t: Talent, viewer: Viewer) -> bool:
-    """Only the submitting agency and the office see a talent's phone and e-mail unmasked."""
-    return viewer.is_office or (viewer.is_agency and t.organization_id == viewer.organization_id)

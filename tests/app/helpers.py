@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import object_session
 
 from app.models import User
 from tests.factories import PASSWORD
@@ -16,6 +18,21 @@ def token_headers(client: TestClient, user: User) -> dict[str, str]:
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def bearer(app: Any, user: User) -> dict[str, str]:
+    """Headers with a recorded, signed API token of `user`, without the (slow on purpose)
+    password check; the token's row goes into the user's own (test) session."""
+    from app.accounts.service import issue_token
+    from app.context import context_of
+
+    session = object_session(user)
+    assert session is not None, "the user must belong to the test's session"
+    context = context_of(app)
+    claims = issue_token(
+        session, user, user_agent="tests", max_age_s=context.settings.token_max_age_s
+    )
+    return {"Authorization": f"Bearer {context.tokens.issue(claims)}"}
 
 
 def csrf_from(html: str) -> str:

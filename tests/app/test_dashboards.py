@@ -1,4 +1,4 @@
-"""Issue 6: the office's dashboards, checked against a small constructed world: the gap by CSCO
+"""The office's dashboards, checked against a small constructed world: the gap by CSCO
 major group and by industry, time to first suggestion and to fill, agency and chamber figures,
 the CSV and Excel exports and the refusals."""
 
@@ -25,6 +25,7 @@ from app.models import (
     User,
 )
 from app.models.enums import OrgKind
+from tests.app import helpers
 from tests.app.helpers import page_login
 from tests.factories import World, make_talent, make_world
 
@@ -34,7 +35,7 @@ def at(month: int, day: int, hour: int = 0) -> dt.datetime:
 
 
 def bearer(app: Any, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app.state.tokens.issue(user.id, user.auth_version)}"}
+    return helpers.bearer(app, user)
 
 
 @pytest.fixture

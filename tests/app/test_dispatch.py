@@ -1,4 +1,4 @@
-"""Issue 6: dispatch (派单) to agencies, routing rules, the task board, nominations entering the
+"""Dispatch (派单) to agencies, routing rules, the task board, nominations entering the
 next run, overdue flags and the reversion of long-unfilled demands."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from app.models import (
     User,
 )
 from app.models.enums import OrgKind
+from tests.app import helpers
 from tests.app.helpers import csrf_from, page_login
 from tests.factories import World, make_demand, make_talent, make_world
 
@@ -32,7 +33,7 @@ TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 
 
 def bearer(app: Any, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app.state.tokens.issue(user.id, user.auth_version)}"}
+    return helpers.bearer(app, user)
 
 
 @pytest.fixture
@@ -360,7 +361,7 @@ def test_board_pages_dispatch_and_nominate(client: Any, db: Session, world: Worl
 
 
 def _viewer(user: User) -> Any:
-    from app.accounts.viewer import Viewer
+    from app.access import Viewer
 
     return Viewer.of(user)
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.context import context_of
 from app.models import Demand, Enterprise, ImportBatch, Talent
 from app.models.enums import OrgKind
 from tests.app.helpers import token_headers
@@ -377,7 +378,7 @@ def test_more_than_the_row_limit_is_refused(client: TestClient, world: World, db
 
 
 def test_upload_over_the_size_limit_is_413(client: TestClient, world: World, app: Any) -> None:
-    limit = app.state.settings.max_upload_bytes
+    limit = context_of(app).settings.max_upload_bytes
     r = upload(client, headers(client, world, "kejiju"), "talents", b"a" * (limit + 10), "big.csv")
     assert r.status_code == 413
     assert r.json()["code"] == "body_too_large"

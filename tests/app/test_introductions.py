@@ -1,4 +1,4 @@
-"""Issue 6: introductions with double opt-in, masked profiles, logged reveals, outcomes."""
+"""Introductions with double opt-in, masked profiles, logged reveals, outcomes."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from app.context import context_of
 from app.models import MatchRun, Suggestion
 from tests.app.helpers import csrf_from, page_login, token_headers
 from tests.factories import make_demand, make_talent, make_world
@@ -167,8 +168,77 @@ def test_only_office_starts_runs_and_demand_side_reads_no_suggestions(live: Any)
 
         org_of = dict(s.execute(select(Talent.id, Talent.organization_id)).all())
     kejiju_org = w.users["kejiju"].organization_id
-    assert own == [i for i in every if org_of[i["talent_id"]] == kejiju_org]
+    assert [i["id"] for i in own] == [
+        i["id"] for i in every if org_of[i["talent_id"]] == kejiju_org
+    ]
     assert len(own) < len(every)
+
+
+def test_an_agency_sees_another_agencys_runner_up_only_as_another_candidate(live: Any) -> None:
+    w = seed(live)
+    reviewer = token_headers(live.client, w.users["reviewer"])
+    run = wait_run(live, start_run(live, reviewer)["id"], reviewer)
+    with live.session() as s:
+        from app.models import Talent
+
+        org_of = dict(s.execute(select(Talent.id, Talent.organization_id)).all())
+    kejiju_org = w.users["kejiju"].organization_id
+    every = suggestions(live, run["id"], reviewer)
+    leaking = [
+        i
+        for i in every
+        if org_of[i["talent_id"]] == kejiju_org
+        and (a := i["explanation"].get("assignment"))
+        and a["runner_up_talent_id"] is not None
+        and org_of[a["runner_up_talent_id"]] != kejiju_org
+    ]
+    assert leaking, "the office sees a kejiju proposal whose runner-up is another agency's"
+    kejiju = token_headers(live.client, w.users["kejiju"])
+    own = {i["id"]: i for i in suggestions(live, run["id"], kejiju)}
+    for item in leaking:
+        a = own[item["id"]]["explanation"]["assignment"]
+        assert a["runner_up_talent_id"] is None
+        assert a["runner_up_talent_score"] is None
+        assert a["runner_up_talent_taken_by_demand_id"] is None
+        assert a["runner_up_talent_reason"] == "另一位候选人"
+        one = live.client.get(
+            f"/api/v1/suggestions/{item['id']}", params={"lang": "en"}, headers=kejiju
+        ).json()
+        assert one["explanation"]["assignment"]["runner_up_talent_reason"] == "another candidate"
+        assert one["explanation"]["assignment"]["runner_up_talent_id"] is None
+    for item in own.values():
+        a = item["explanation"].get("assignment") or {}
+        named = [a.get("runner_up_talent_id"), *a.get("runner_up_demand_filled_by_talent_ids", [])]
+        assert all(org_of[t] == kejiju_org for t in named if t is not None)
+    # the office still sees who the runner-up is
+    assert all(i["explanation"]["assignment"]["runner_up_talent_id"] for i in leaking)
+
+
+def test_every_rank_of_a_demand_is_explained_by_the_same_rules(live: Any) -> None:
+    """Identical talents get identical explanations, whether ranked in the top 3 or below."""
+    with live.session() as s:
+        w = make_world(s)
+        for i in range(6):  # the same as the world's two talents, but for the name
+            make_talent(s, w.talents["kejiju"].organization, name=f"同样{i}")
+        s.commit()
+    headers = token_headers(live.client, w.users["reviewer"])
+    run = wait_run(live, start_run(live, headers)["id"], headers)
+    by_demand: dict[int, list[dict[str, Any]]] = {}
+    for item in suggestions(live, run["id"], headers):
+        by_demand.setdefault(item["demand_id"], []).append(item)
+
+    def rules(item: dict[str, Any]) -> dict[str, Any]:
+        skip = ("best_phrases", "assignment", "nominated")
+        return {k: v for k, v in item["explanation"].items() if k not in skip}
+
+    assert len(by_demand) == 3
+    for ranked in by_demand.values():
+        assert [i["rank"] for i in ranked] == list(range(1, 9))
+        assert len({i["score"] for i in ranked}) == 1
+        assert all(rules(i) == rules(ranked[0]) for i in ranked[1:]), [
+            [c["contribution"] for c in i["explanation"]["components"]] for i in ranked
+        ]
+        assert all(i["explanation"]["best_phrases"] for i in ranked[:3])
 
 
 def test_a_second_run_while_one_is_active_conflicts_and_a_queued_run_cancels(live: Any) -> None:
@@ -222,7 +292,7 @@ def test_cancel_requested_while_running_ends_cancelled_without_suggestions(live:
         s.add(run)
         s.commit()
         run_id = run.id
-    live.app.state.jobs.submit(run_id)
+    context_of(live.app).jobs.submit(run_id)
     headers = token_headers(live.client, w.users["reviewer"])
     done = wait_run(live, run_id, headers)
     assert done["status"] == "cancelled"
@@ -313,7 +383,7 @@ def test_procrastinate_queue_runs_jobs_in_a_worker_on_postgresql(
     from app.matchruns.jobs import ProcrastinateRunner, apply_procrastinate_schema
 
     live = live_factory(job_queue="procrastinate").start()
-    assert isinstance(live.app.state.jobs, ProcrastinateRunner)
+    assert isinstance(context_of(live.app).jobs, ProcrastinateRunner)
     assert apply_procrastinate_schema(live.engine, live.settings, live.session_factory) is True
     assert apply_procrastinate_schema(live.engine, live.settings, live.session_factory) is False
     w = seed(live)

@@ -1,4 +1,4 @@
-"""Issue 6: erasing a talent's personal data on request, end to end: database, search index,
+"""Erasing a talent's personal data on request, end to end: database, search index,
 vector cache, audit log; only anonymised counts remain."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.context import context_of
 from app.models import (
     AnonymousOutcome,
     AuditLog,
@@ -31,6 +32,7 @@ from app.models import (
 from app.searching.documents import talent_text
 from matching import SentenceTransformerEncoder
 from search import Query
+from tests.app import helpers
 from tests.app.helpers import csrf_from, page_login
 from tests.factories import World, make_talent, make_world
 
@@ -39,7 +41,7 @@ PHONE = "13900001111"
 
 
 def bearer(app: Any, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app.state.tokens.issue(user.id, user.auth_version)}"}
+    return helpers.bearer(app, user)
 
 
 class TinyModel:
@@ -135,9 +137,9 @@ def test_erase_removes_the_person_everywhere_and_keeps_anonymised_counts(
     db.add(ImportRow(import_id=batch.id, row_number=2, data={"name": NAME, "phone": PHONE}))
     db.flush()
     # the person is in the search index and their text's vector is cached on disk
-    indexer = app.state.indexer
+    indexer = context_of(app).indexer
     indexer.drain(db)
-    backend = app.state.search_backend
+    backend = context_of(app).search_backend
     assert any(h.id == str(tid) for h in backend.search("talents", Query(NAME)).hits)
     cache = Path(settings.data_dir) / "vectors"
     encoder = SentenceTransformerEncoder(TinyModel(), "tiny-privacy", cache_dir=cache)

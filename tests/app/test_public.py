@@ -1,4 +1,4 @@
-"""Issue 6: the public page: open demands without login, search, and interest registration as
+"""The public page: open demands without login, search, and interest registration as
 a draft talent in 人社局's queue, with consent, rate limit and spam protection."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.context import context_of
 from app.models import PublicInterest, Talent
 from app.models.enums import OrgKind
 from app.public import service
@@ -24,7 +25,7 @@ def world(db: Session) -> World:
 
 def _stamp(app: Any, seconds_ago: float = 10) -> str:
     return service.form_stamp(
-        app.state.settings.secret_key.get_secret_value(), time.time() - seconds_ago
+        context_of(app).settings.secret_key.get_secret_value(), time.time() - seconds_ago
     )
 
 

@@ -1,4 +1,4 @@
-"""Issue 6: staff review of suggestions, the state machine, concurrency, and re-runs."""
+"""Staff review of suggestions, the state machine, concurrency, and re-runs."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.viewer import Viewer
+from app.access import Viewer
 from app.models import AuditLog, MatchRun, PairDecision, Suggestion, SuggestionReview, User
 from app.models.enums import RejectReason
+from app.models.states import SuggestionChanged
 from app.review import service
-from app.review.states import SuggestionChanged
+from tests.app import helpers
 from tests.app.helpers import csrf_from, page_login
 from tests.factories import World, make_world
 
@@ -30,7 +31,7 @@ REASONS = [
 
 def bearer(app: Any, user: User) -> dict[str, str]:
     """A signed token without the (slow on purpose) password check."""
-    return {"Authorization": f"Bearer {app.state.tokens.issue(user.id, user.auth_version)}"}
+    return helpers.bearer(app, user)
 
 
 def seed_run(db: Session, w: World) -> dict[str, Suggestion]:
@@ -75,7 +76,7 @@ def sugg(db: Session, world: World) -> dict[str, Suggestion]:
     return seed_run(db, world)
 
 
-def test_reason_enumeration_is_the_issue_list() -> None:
+def test_reason_enumeration_is_the_agreed_list() -> None:
     assert [r.value for r in RejectReason] == REASONS
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.context import context_of
 from app.models import Demand, Talent
 from app.models.enums import OrgKind
 from tests.app.helpers import page_login, token_headers
@@ -133,7 +134,7 @@ def test_writes_reach_the_index_and_deletes_leave_it(live: Any) -> None:
     hits = search(live, w.users["kejiju"], "talents", q="集成电路", semantic_ratio=0).json()[
         "items"
     ]
-    assert [h["id"] for h in hits] == [str(talent_id)]
+    assert [h["id"] for h in hits] == [talent_id]
     assert "<mark>" in hits[0]["snippet"] or hits[0]["fields"]["position"] == "集成电路设计工程师"
     assert live.client.delete(f"/api/v1/talents/{talent_id}", headers=headers).status_code == 204
     live.settle()
@@ -225,15 +226,15 @@ def test_meilisearch_outage_writes_succeed_search_degrades_and_index_catches_up(
     assert down.status_code == 503
     assert down.json()["code"] == "search_unavailable"
     meili.start()
-    live.app.state.indexer.wake()
+    context_of(live.app).indexer.wake()
     live.settle(timeout=60)
     with live.session() as s:
-        db_ids = {str(i) for i in s.scalars(select(Talent.id))}
+        db_ids = set(s.scalars(select(Talent.id)))
     admin = search(live, w.users["admin"], "talents", q="", limit=100).json()
     assert {h["id"] for h in admin["items"]} == db_ids
     assert admin["total"] == len(db_ids)
     found = search(live, w.users["kejiju"], "talents", q="新能源", semantic_ratio=0).json()
-    assert {h["id"] for h in found["items"]} >= {str(i) for i in created}
+    assert {h["id"] for h in found["items"]} >= set(created)
     deadline = time.monotonic() + 20
     while live.client.get("/healthz").json()["search"] != "ok":
         assert time.monotonic() < deadline, "health never recovered"

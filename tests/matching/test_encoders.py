@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from matching import (
+    Encoder,
     EncoderUnavailable,
     HashingEncoder,
     MatchingInputError,
@@ -105,3 +106,32 @@ def test_hashing_encoder_is_deterministic_unit_rows() -> None:
 def test_one_string_instead_of_a_list_is_rejected() -> None:
     with pytest.raises(MatchingInputError, match="list of strings"):
         HashingEncoder().encode("护士")  # type: ignore[arg-type]
+
+
+def test_every_encoder_says_whether_it_is_ready_and_loads_when_asked() -> None:
+    loads: list[str] = []
+
+    class TinyModel:  # a stand-in for a sentence-transformers model (third-party)
+        def get_embedding_dimension(self) -> int:
+            return 4
+
+        def encode(self, texts: list[str], **_: object) -> np.ndarray:
+            return np.array([[len(t), 1.0, 2.0, 3.0] for t in texts], dtype=np.float32)
+
+    def factory() -> TinyModel:
+        loads.append("tiny")
+        return TinyModel()
+
+    lazy = SentenceTransformerEncoder(None, "tiny", dim=4, model_factory=factory)
+    hashing = HashingEncoder()
+    assert hashing.is_ready
+    hashing.load()
+    assert not lazy.is_ready
+    assert loads == []
+    lazy.load()
+    assert lazy.is_ready
+    lazy.load()
+    assert loads == ["tiny"]
+    # (after the checks above: isinstance reads every member, `calibration` encodes texts)
+    assert isinstance(lazy, Encoder)
+    assert isinstance(hashing, Encoder)

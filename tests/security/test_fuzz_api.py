@@ -47,6 +47,9 @@ EXAMPLES = {
     "other": {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 1},
 }
 ROLE_FREE = {"POST /api/v1/auth/token", "GET /healthz", "GET /api/v1/imports/templates/{kind}"}
+# They revoke the fuzzer's own token, after which every operation would only answer 401
+# (tested in tests/app/test_identity.py).
+SIGN_OUTS = {"POST /api/v1/auth/logout", "DELETE /api/v1/auth/tokens/{token_id}"}
 
 
 def _fuzz_operation(
@@ -82,6 +85,8 @@ def test_every_operation_answers_as_documented(
         operation = result.ok()
         if role != "office_admin" and operation.label in ROLE_FREE:
             continue  # answers the same to every role: fuzzed once, as the admin
+        if operation.label in SIGN_OUTS:
+            continue
         has_input = bool(operation.definition.raw.get("parameters") or operation.body)
         for mode in examples if has_input else [GenerationMode.POSITIVE]:
             try:

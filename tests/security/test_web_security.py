@@ -16,10 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.accounts.service import end_sign_ins
 from app.config import Settings
+from app.context import context_of
 from app.db import get_session
 from app.i18n import translate
 from app.main import create_app
+from app.security import auth_fingerprint
 from tests.app.helpers import csrf_from, page_login
 from tests.app.test_imports import TALENT_HEADER, XLSX, talent_rows, xlsx
 from tests.factories import PASSWORD, World
@@ -188,7 +191,7 @@ def _signed_session(app: Any, data: dict[str, Any]) -> str:
 
     from itsdangerous import TimestampSigner
 
-    secret = app.state.settings.secret_key.get_secret_value()
+    secret = context_of(app).settings.secret_key.get_secret_value()
     payload = base64.b64encode(json.dumps(data).encode())
     return TimestampSigner(secret).sign(payload).decode()
 
@@ -200,8 +203,8 @@ def test_a_session_lives_no_longer_than_its_lifetime_from_login(
 
     app: Any = client.app
     user = world.users["kejiju"]
-    max_age = app.state.settings.session_max_age_s
-    base = {"uid": user.id, "av": user.auth_version, "sid": "s" * 43, "csrf": "c"}
+    max_age = context_of(app).settings.session_max_age_s
+    base = {"uid": user.id, "ak": auth_fingerprint(user.auth_secret), "sid": "s" * 43, "csrf": "c"}
     fresh = TestClient(app, raise_server_exceptions=False)
     fresh.cookies.set("ts_session", _signed_session(app, base | {"iat": int(time.time())}))
     assert fresh.get("/", follow_redirects=False).status_code == 200
@@ -224,7 +227,7 @@ def test_deactivated_user_loses_the_session_and_the_token(
         "/api/v1/auth/token", data={"username": user.username, "password": PASSWORD}
     ).json()["access_token"]
     page_login(client, user)
-    user.auth_version += 1  # what deactivation and a password change do
+    end_sign_ins(db, user)  # what deactivation and a password change do
     db.commit()
     assert client.get("/", follow_redirects=False).status_code == 303
     r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})

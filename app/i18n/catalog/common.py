@@ -94,6 +94,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This unified social credit code is already registered",
     ),
     "field_error.username_taken": ("用户名已被占用", "Username already taken"),
+    "field_error.external_key_taken": (
+        "本单位编号已被本机构的另一位人才使用",
+        "Another talent of your agency already has this ID",
+    ),
     "field_error.phone_invalid": (
         "电话号码格式不正确，例如 13812345678 或 0371-12345678",
         "Invalid phone number, e.g. 13812345678 or 0371-12345678",
@@ -116,12 +120,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field_error.not_a_chamber": ("请选择总商会或青商会", "Choose a chamber of commerce"),
     "field_error.not_a_supply_org": ("请选择人才供给方机构", "Choose a supply-side agency"),
     "field_error.enterprise_unknown": ("企业不存在或不在您的范围内", "Unknown enterprise"),
+    "field_error.demand_status_archived": (
+        "需求只能通过删除来归档",
+        "A demand is archived by deleting it",
+    ),
     "field_error.organization_unknown": ("机构不存在", "Unknown organisation"),
     "field_error.org_kind_taken": ("该类型的机构已存在", "An organisation of this kind exists"),
     "field_error.role_org_mismatch": (
         "角色与所属机构不匹配",
         "The role does not fit the organisation",
     ),
+    "field_error.text_invalid_unicode": (
+        "第 {position} 个字符不是有效的 Unicode 字符，请删除后重新输入",
+        "Character {position} is not valid Unicode; delete it and type it again",
+    ),
+    "field_error.text_control_character": (
+        "第 {position} 个字符是控制字符（{char}），不能保存；换行和制表符只能用于多行文本",
+        "Character {position} is a control character ({char}) and cannot be saved; "
+        "line breaks and tabs are allowed in multi-line text only",
+    ),
+    "field_error.string_unicode": (
+        "含有无效的 Unicode 字符，请删除后重新输入",
+        "Contains invalid Unicode; delete it and type it again",
+    ),
+    "field_error.consent_date_too_early": (
+        "授权日期不能早于 {earliest}",
+        "The consent date cannot be before {earliest}",
+    ),
+    "field_error.consent_date_future": (
+        "授权日期不能晚于 {latest}（北京时间）",
+        "The consent date cannot be after {latest} (Beijing time)",
+    ),
+    "field_error.list_item": ("第 {number} 项：", "Item {number}: "),
     "field_error.item_too_long": (
         "每一项不能超过 {max_length} 个字符",
         "Each item at most {max_length} characters",
@@ -160,6 +190,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "enum.demand_status.paused": ("已暂停", "Paused"),
     "enum.demand_status.filled": ("已满员", "Filled"),
     "enum.demand_status.closed": ("已关闭", "Closed"),
+    "enum.demand_status.archived": ("已归档", "Archived"),
     "enum.talent_status.active": ("可推荐", "Active"),
     "enum.talent_status.inactive": ("暂停推荐", "Inactive"),
     "enum.gender.male": ("男", "Male"),
@@ -280,7 +311,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.audit": ("操作日志", "Audit log"),
     "nav.api_docs": ("接口文档", "API docs"),
     "nav.logout": ("退出登录", "Log out"),
-    "nav.login": ("登录", "Log in"),
     "nav.review": ("审核", "Review"),
     "nav.introductions": ("对接", "Introductions"),
     "error.suggestion_invalid_transition": (
@@ -294,6 +324,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.introduction_invalid_transition": (
         "该对接当前状态下不能执行此操作",
         "This introduction does not allow that in its current state",
+    ),
+    "error.match_run_invalid_transition": (
+        "该匹配任务当前状态下不能执行此操作",
+        "This match run does not allow that in its current state",
+    ),
+    "error.dispatch_invalid_transition": (
+        "该派单当前状态下不能执行此操作",
+        "This dispatch does not allow that in its current state",
     ),
     "error.introduction_already_answered": ("已经答复过，不能重复答复", "Already answered"),
     "error.introduction_changed": (
@@ -365,6 +403,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.match_run_in_progress": ("已有匹配正在进行", "A match run is already in progress"),
     "field_error.weights_invalid": ("权重无效：{detail}", "Invalid weights: {detail}"),
     "nav.main": ("主导航", "Main navigation"),
+    "nav.menu": ("菜单", "Menu"),
     "nav.skip": ("跳到正文", "Skip to content"),
     "lang.switch": ("English", "中文"),
     "lang.switch_label": ("切换到英文", "Switch to Chinese"),
@@ -387,7 +426,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.search": ("查询", "Search"),
     "action.reset": ("清除条件", "Clear filters"),
     "action.back_to_list": ("返回列表", "Back to list"),
-    "action.view": ("查看", "View"),
     "confirm.delete": (
         "确定删除吗？此操作会记录在操作日志中。",
         "Delete this? The deletion is recorded in the audit log.",
@@ -415,12 +453,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "title.talents": ("人才", "Talents"),
     "title.users": ("用户", "Users"),
     "title.audit": ("操作日志", "Audit log"),
-    "title.new": ("新建", "New"),
     "title.edit": ("编辑：{name}", "Edit: {name}"),
     "error.page_title": ("出错了", "Something went wrong"),
     "error.go_home": ("返回首页", "Go to the home page"),
-    "error.go_back": ("返回上一页", "Go back"),
-    "masked": ("（已隐藏）", "(hidden)"),
     "error.import_file_invalid": ("文件无法导入", "The file cannot be imported"),
     "error.import_not_spreadsheet": (
         "这不是电子表格文件，请上传 .xlsx 或 .csv 文件",
@@ -478,7 +513,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.import_enterprise_credit_code": ("企业统一社会信用代码", "Enterprise credit code"),
     "field.enterprise_name": ("企业名称", "Enterprise name"),
     "field.file": ("文件", "File"),
-    "field.kind_import": ("导入类型", "Kind"),
     "nav.imports": ("导入导出", "Import/export"),
     "nav.duplicates": ("人才查重", "Duplicates"),
 }

@@ -4,8 +4,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.title": ("数据看板", "Dashboards"),
     "dash.gap_title": ("供需缺口", "Supply–demand gap"),
     "dash.rules_hint": (
-        "在招人数 = 招募中需求的人数减已录用；匹配人才 = 在库人才中职业大类相同，或在最近一次匹配中被推荐给该类需求的人数。时间按 UTC 计。",
-        "Open headcount = headcount minus hires of open demands; fitting talents = active talents of the same CSCO major group, or suggested for such a demand in the latest run. Times are UTC.",
+        "在招人数 = 招募中需求的人数减已录用；匹配人才 = 在库人才中职业大类相同，或在最近一次匹配中被推荐给该类需求的人数。时间为北京时间，月份按北京时间的自然月计。",
+        "Open headcount = headcount minus hires of open demands; fitting talents = active talents of the same CSCO major group, or suggested for such a demand in the latest run. Times are Beijing time; months are calendar months in Beijing time.",
     ),
     "dash.export_csv": ("导出 CSV", "Export CSV"),
     "dash.export_xlsx": ("导出月报（Excel）", "Monthly report (Excel)"),

@@ -32,4 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dispatch.source.manual": ("人工派单", "by hand"),
     "dispatch.source.rules": ("按规则", "by rules"),
     "dispatch.source.reversion": ("自动扩派", "reverted"),
+    "error.nomination_exists": (
+        "该人才已推荐过此派单",
+        "This talent is already nominated for this dispatch",
+    ),
 }

@@ -56,4 +56,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "姓名拼音、出生年份、工作单位相同",
         "same name in pinyin, birth year and employer",
     ),
+    "error.duplicate_scan_running": (
+        "已有查重扫描正在进行，请稍后再试",
+        "A duplicate scan is already running; try again when it has finished",
+    ),
 }

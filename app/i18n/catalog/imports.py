@@ -123,4 +123,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.report.row": ("行号", "Row"),
     "import.report.errors": ("错误说明", "Errors"),
     "export.title": ("导出", "Export"),
+    "error.import_unpacked_too_large": (
+        "文件解压后超过上限（{max_mb} MB），请拆分后分批导入",
+        "The file unpacks to more than {max_mb} MB; split it and import it in parts",
+    ),
+    "error.import_too_many_cells": (
+        "文件的单元格超过上限（{max_cells} 个），请拆分后分批导入",
+        "The file has more than {max_cells} cells; split it and import it in parts",
+    ),
+    "error.import_too_many_strings": (
+        "文件的文本条目超过上限（{max_strings} 条），请拆分后分批导入",
+        "The file holds more than {max_strings} distinct texts; split it and import it in parts",
+    ),
 }

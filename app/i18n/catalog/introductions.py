@@ -59,4 +59,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "introductions.outcome_required": ("请选择结果", "Choose an outcome"),
     "introductions.answered": ("已提交答复", "Answer recorded"),
     "introductions.outcome_saved": ("结果已记录", "Outcome recorded"),
+    "error.demand_full": (
+        "该需求已招满，不能再记录录用",
+        "This demand is already filled; no more hires can be recorded",
+    ),
 }

@@ -125,6 +125,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "matching.confidence": ("信息完整度", "Confidence"),
     "matching.runner_up": ("次优人选：{name}（{score}）", "Runner-up: {name} ({score})"),
     "matching.taken_by": ("已被推荐给“{title}”", "already proposed to “{title}”"),
+    "matching.another_candidate": ("另一位候选人", "another candidate"),
+    "matching.runner_up_other": ("次优人选：另一位候选人", "Runner-up: another candidate"),
+    "matching.filled_by_another": (
+        "该需求的名额已给另一位候选人",
+        "that demand's places went to another candidate",
+    ),
     "matching.why": ("为什么推荐", "Why"),
     "matching.component": ("评分项", "Component"),
     "matching.value": ("得分", "Value"),

@@ -35,6 +35,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.nothing_selected": ("请先勾选推荐", "Select suggestions first"),
     "review.choose_action": ("请选择通过或驳回", "Choose approve or reject"),
     "review.reason_required": ("驳回时请选择原因", "Choose a reason to reject"),
+    "review.note_invalid": (
+        "备注含有控制字符或无效的 Unicode 字符，未保存；请删除后重新提交",
+        "The note holds a control character or invalid Unicode; nothing was saved, "
+        "remove it and submit again",
+    ),
     "review.approved": ("已通过，已发起对接", "Approved; introductions opened"),
     "review.rejected": ("已驳回，今后不再推荐", "Rejected; they will not be proposed again"),
     "review.some_failed": (

@@ -1,4 +1,4 @@
-"""review, introductions, contact reveals, notifications (issue 6)
+"""review, introductions, contact reveals, notifications
 
 Revision ID: 0004
 Revises: 0003

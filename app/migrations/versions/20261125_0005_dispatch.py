@@ -1,4 +1,4 @@
-"""dispatch, nominations, reversions, privacy erasure records, public interest (issue 6)
+"""dispatch, nominations, reversions, privacy erasure records, public interest
 
 Revision ID: 0005
 Revises: 0004

@@ -1,4 +1,4 @@
-"""The viewer: who is asking, with the organisation scope every service applies."""
+"""The viewer: who is asking, with the organisation scope every policy applies."""
 
 from __future__ import annotations
 
@@ -33,30 +33,6 @@ class Viewer:
             organization_name_en=user.organization.name_en,
             enterprise_id=user.enterprise_id,
         )
-
-    @property
-    def is_office(self) -> bool:
-        return self.role in (Role.office_admin, Role.office_reviewer)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.office_admin
-
-    @property
-    def is_chamber(self) -> bool:
-        return self.role is Role.chamber_staff
-
-    @property
-    def is_enterprise(self) -> bool:
-        return self.role is Role.enterprise_user
-
-    @property
-    def is_agency(self) -> bool:
-        return self.role is Role.agency_staff
-
-    @property
-    def is_demand_side(self) -> bool:
-        return self.role in (Role.chamber_staff, Role.enterprise_user)
 
     def org_name(self, locale: str) -> str:
         return self.organization_name_en if locale == "en" else self.organization_name_zh

@@ -2,7 +2,7 @@
 
 Whoever flushes, a request, the CLI or a job, the hook writes one `audit_log` row per changed
 object inside the same transaction, so a rolled-back change leaves no audit row behind and a
-committed one always has its row. The actor comes from `session.info` (`set_actor`).
+committed one always has its row. The actor comes from `session.info` (`app.db.set_actor`).
 """
 
 from __future__ import annotations
@@ -35,21 +35,18 @@ AUDITED: tuple[type[Any], ...] = (
     Demand,
     Talent,
     User,
-    SuggestionReview,  # issue 6: review decisions, introductions and pair decisions
+    SuggestionReview,  # who decided a pairing, and what came of it
     Introduction,
     PairDecision,
-    Dispatch,  # issue 6: dispatch, nominations, erasures (counts only, never the person)
+    Dispatch,  # erasures are audited by counts only, never naming the person
     Nomination,
     TalentErasure,
 )
 # Recorded as "changed", never by value: the audit log must not become a second copy of them.
-SENSITIVE = frozenset({"password_hash", "phone", "email", "contact_phone", "id_number_hash"})
+SENSITIVE = frozenset(
+    {"password_hash", "auth_secret", "phone", "email", "contact_phone", "id_number_hash"}
+)
 IGNORED = frozenset({"created_at", "updated_at", "last_login_at"})
-
-
-def set_actor(session: Session, actor_id: int | None, actor_name: str) -> None:
-    session.info["actor_id"] = actor_id
-    session.info["actor_name"] = actor_name
 
 
 def _plain(value: Any) -> Any:
