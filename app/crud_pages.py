@@ -16,8 +16,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.accounts.deps import CheckedForm, PageViewer
 from app.access import Viewer
+from app.access.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.errors import FieldErrors, Forbidden
 from app.forms import (

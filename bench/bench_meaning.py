@@ -44,9 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import matching  # noqa: E402 - the repository root must be importable first
+from app.searching.indexes import DEMANDS  # noqa: E402
 from matching import load_encoder, load_occupations  # noqa: E402
 from search import Document, EmbeddedBackend, Query  # noqa: E402
-from search.schemas import DEMANDS  # noqa: E402
 
 DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
 TITLES = DATA / "csco_job_titles_zh_dev" / "titles_dev.csv"
@@ -211,13 +211,12 @@ def bench_coding(titles: Sequence[Title]) -> dict[str, float]:
 
 
 def bench_search(titles: Sequence[Title], encoder: matching.Encoder) -> dict[str, float]:
-    from dataclasses import replace
 
     occupations = [o for o in load_occupations() if o.level == 4]
     occupations_module = _app_occupations()
     tmp = tempfile.mkdtemp(prefix="bench-meaning-")
     backend = EmbeddedBackend(os.path.join(tmp, "s.sqlite3"))
-    spec = replace(DEMANDS, vector_dimensions=encoder.dim)
+    spec = DEMANDS.settings(encoder.dim)
     backend.ensure_index(spec)
     docs = []
     texts = [f"{o.name} {o.definition}" for o in occupations]

@@ -31,6 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.searching.indexes import TALENTS as TALENT_INDEX  # noqa: E402
+from matching import EDUCATION_LEVELS  # noqa: E402
 from search import (  # noqa: E402 - the repository root must be importable first
     Document,
     EmbeddedBackend,
@@ -39,7 +41,8 @@ from search import (  # noqa: E402 - the repository root must be importable firs
     Range,
     SearchBackend,
 )
-from search.schemas import EDUCATION_LEVELS, TALENTS  # noqa: E402
+
+TALENTS = TALENT_INDEX.settings()
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉宇浩然子轩欣怡梓涵雨泽"

@@ -39,7 +39,6 @@ from matching.occupations import (
     load_occupations,
     suggest_occupations,
 )
-from matching.titles import normalize_title
 from matching.scoring import (
     DEFAULT_CALIBRATION,
     explain_pair,
@@ -47,6 +46,7 @@ from matching.scoring import (
     hard_requirement_mask,
     score_pairs,
 )
+from matching.titles import normalize_title
 from matching.types import (
     COMPONENTS,
     EDUCATION_LEVELS,

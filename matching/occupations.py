@@ -1,10 +1,15 @@
-"""Occupation coding: the CSCO 2022 classification and `suggest_occupations` for a job text.
+"""Occupation coding: the CSCO 2022 classification and the coding of job titles.
 
-The table ships as ``data/csco22.csv`` (see ``data/README.md`` for its source and licence).
-Detailed occupations (level 4) are ranked by a field-weighted BM25 over character bigrams and
-Latin words of the name, the aliases (job titles mapped to the occupation), the definition and
-the task list; with an encoder, the embedding similarity of the text and the occupation is
-blended in.
+The table ships as ``data/csco22.csv``, the labelled titles as ``data/csco_titles.csv`` (see
+``data/README.md`` for sources and licences). `OccupationCoder` normalises a title
+(`matching.titles.normalize_title`) and scores each level-3 group from three signals: its
+labelled titles most similar to the title (character 1-3-gram TF-IDF), the best of its
+occupations' names and aliases (same features), and a field-weighted BM25 over character
+bigrams of the names, aliases, definitions and task lists (with an encoder, the embedding
+similarity of the text and each occupation is added to it). Group scores become a calibrated
+confidence (softmax, then Platt scaling, both fitted on cross-validated labelled titles);
+below `UNKNOWN_BELOW` the coding is "unknown". `code_occupation` and `suggest_occupations` use
+the coder of the shipped data.
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""Search for talents and demands in Chinese and English: one protocol, two real backends.
+"""Search records in Chinese and English: one protocol, two real backends.
 
 The app builds one backend at startup with `create_backend`, calls `SearchBackend.ensure_index`
-for each spec of `search.schemas`, then upserts, deletes and searches plain dataclasses:
+for each index it describes (an `IndexSpec`, plain data: the library knows no index of its own),
+then upserts, deletes and searches plain dataclasses:
 
 >>> import tempfile, os
->>> from search import Document, Query, create_backend
->>> from search.schemas import TALENTS
+>>> from search import Document, IndexSpec, Query, create_backend
+>>> TALENTS = IndexSpec("talents", {"name": "text", "position": "text"}, {"name": 3, "position": 2},
+...                     snippet_fields=("position",))
 >>> backend = create_backend(None, None, path=os.path.join(tempfile.mkdtemp(), "s.sqlite3"))
 >>> backend.ensure_index(TALENTS)
 >>> backend.upsert("talents", [Document("1", {"name": "李明", "position": "Python后端开发",

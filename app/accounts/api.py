@@ -10,10 +10,10 @@ from fastapi import APIRouter, Form, Query, Request
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
+from app.access.deps import ApiViewer
 from app.access.policies import users as policy
 from app.access.policies.users import UserAction
 from app.accounts import service, throttles
-from app.accounts.deps import ApiViewer
 from app.accounts.schemas import (
     Token,
     TokenList,

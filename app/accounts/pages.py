@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -11,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
+from app.access.deps import CheckedForm, resolve_viewer
 from app.access.policies import users as policy
 from app.access.policies.users import UserAction
 from app.accounts import service
 from app.accounts.api import count_login
-from app.accounts.deps import CheckedForm, resolve_viewer
 from app.accounts.schemas import UserCreate, UserUpdate
 from app.accounts.throttles import login_succeeded
 from app.context import app_context
@@ -26,7 +27,13 @@ from app.forms import FormField, enum_choices
 from app.i18n import enum_label, locale_of, translate
 from app.models import Enterprise, Organization, User
 from app.models.enums import Role
-from app.security import auth_fingerprint, csrf_matches, new_csrf_token, new_session_id
+from app.security import (
+    auth_fingerprint,
+    csrf_matches,
+    new_csrf_token,
+    new_session_id,
+    verify_password,
+)
 from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +46,24 @@ def _safe_next(value: str | None) -> str:
     return "/"
 
 
+DEMO_LOGIN, DEMO_PASSWORD = "office", "talent-demo"
+
+
+@lru_cache(maxsize=8)
+def _is_demo_password(password_hash: str) -> bool:
+    return verify_password(password_hash, DEMO_PASSWORD)
+
+
+def demo_logins_work(session: Session) -> bool:
+    """Whether the demo city's logins still open this service (its `office` account is active
+    and has the demo password): only then does the login page print them. One indexed query;
+    the password check is remembered per stored hash, so a changed password shows at once."""
+    stored = session.scalar(
+        select(User.password_hash).where(User.username == DEMO_LOGIN, User.is_active.is_(True))
+    )
+    return stored is not None and _is_demo_password(stored)
+
+
 @router.get("/login")
 def login_page(
     request: Request, session: SessionDep, next: Annotated[str | None, Query(max_length=500)] = None
@@ -46,7 +71,14 @@ def login_page(
     if resolve_viewer(request, session) is not None:
         return redirect(_safe_next(next))
     return render(
-        request, "accounts/login.html", {"next": _safe_next(next), "error": None, "username": ""}
+        request,
+        "accounts/login.html",
+        {
+            "next": _safe_next(next),
+            "error": None,
+            "username": "",
+            "show_demo": demo_logins_work(session),
+        },
     )
 
 
@@ -101,6 +133,7 @@ def login_submit(
             "next": _safe_next(next),
             "username": username,
             "error": translate(error, locale_of(request)),
+            "show_demo": demo_logins_work(session),
         },
         status_code=400,
     )

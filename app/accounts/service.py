@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -143,24 +142,6 @@ def issue_token(
     return TokenClaims(user.id, token.jti, auth_fingerprint(user.auth_secret))
 
 
-def token_user(session: Session, claims: TokenClaims) -> tuple[User, ApiToken] | None:
-    """The active user a token's claims sign in, and the token's row; None once the token
-    was revoked, or the account was deleted, deactivated or given a new password."""
-    token = session.scalar(select(ApiToken).where(ApiToken.jti == claims.jti))
-    if token is None or token.user_id != claims.user_id:
-        return None
-    user = signed_in_user(session, claims.user_id, claims.key)
-    return (user, token) if user is not None else None
-
-
-def signed_in_user(session: Session, user_id: int, key: object) -> User | None:
-    """The active user `user_id` if `key` is the fingerprint of its current secret."""
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or not isinstance(key, str):
-        return None
-    return user if hmac.compare_digest(auth_fingerprint(user.auth_secret), key) else None
-
-
 def list_tokens(session: Session, viewer: Viewer, *, max_age_s: int) -> list[ApiToken]:
     """The viewer's own API tokens that have not expired, newest first."""
     cutoff = utcnow() - dt.timedelta(seconds=max_age_s)
@@ -194,8 +175,3 @@ def revoke_session(session: Session, sid: object, max_age_s: int) -> None:
     cutoff = utcnow() - dt.timedelta(seconds=max_age_s)
     session.execute(delete(RevokedSession).where(RevokedSession.revoked_at < cutoff))
     session.flush()
-
-
-def session_revoked(session: Session, sid: object) -> bool:
-    """Whether a page session cookie was logged out (a cookie without an id counts as one)."""
-    return not isinstance(sid, str) or not sid or session.get(RevokedSession, sid) is not None

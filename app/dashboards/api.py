@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.context import app_context
 from app.dashboards import service
 from app.db import SessionDep

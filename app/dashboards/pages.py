@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.accounts.deps import PageViewer
+from app.access.deps import PageViewer
 from app.context import app_context
 from app.dashboards import service
 from app.dashboards.api import csv_response

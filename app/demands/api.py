@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.db import SessionDep
 from app.demands import service
 from app.demands.schemas import DemandCreate, DemandPage, DemandRead, DemandUpdate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter
@@ -18,6 +19,7 @@ from app.forms import EDUCATION, FormField, enum_choices, list_field, sectioned
 from app.i18n import enum_label, translate
 from app.models import Demand, Enterprise
 from app.models.enums import DemandKind, DemandStatus
+from matching import load_occupations
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,6 +94,19 @@ def salary_text(low: int | None, high: int | None) -> str:
     return f"{low if low is not None else '?'}–{high if high is not None else '?'}"
 
 
+@functools.cache
+def _occupation_names() -> dict[str, str]:
+    return {o.code: o.name for o in load_occupations()}
+
+
+def occupation_text(code: str | None) -> str:
+    """A CSCO code with its occupation's name (a bare code says nothing to a clerk)."""
+    if not code:
+        return ""
+    name = _occupation_names().get(code)
+    return f"{name}（{code}）" if name else code
+
+
 def _row(d: Demand, viewer: Viewer, locale: str) -> list[str]:
     return [
         d.title,
@@ -111,8 +126,9 @@ def _detail(d: Demand, viewer: Viewer, locale: str) -> tuple[str, list[tuple[str
         ("field.kind", enum_label("demand_kind", r.kind, locale)),
         ("field.status", enum_label("demand_status", r.status, locale)),
         ("field.headcount", r.headcount),
+        ("field.hired_count", r.hired_count),
         ("field.description", r.description),
-        ("field.occupation_code", r.occupation_code),
+        ("field.occupation_code", occupation_text(r.occupation_code)),
         ("field.min_education", enum_label("education", r.min_education, locale)),
         ("field.majors", "、".join(r.majors)),
         ("field.min_years_experience", r.min_years_experience),
@@ -120,7 +136,7 @@ def _detail(d: Demand, viewer: Viewer, locale: str) -> tuple[str, list[tuple[str
         ("field.preferred_skills", "、".join(r.preferred_skills)),
         ("field.languages", "、".join(r.languages)),
         ("field.work_location", r.work_location),
-        ("field.salary_min", salary_text(r.salary_min, r.salary_max)),
+        ("field.salary_range", salary_text(r.salary_min, r.salary_max)),
         ("field.overseas_required", yes_no),
         ("field.deadline", r.deadline.isoformat() if r.deadline else None),
         ("field.industry", enum_label("industry", r.industry, locale)),

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.access.deps import ApiViewer
 from app.access.policies import dispatches as policy
 from app.access.policies.dispatches import DispatchAction
-from app.accounts.deps import ApiViewer
 from app.config import Settings
 from app.context import app_context
 from app.db import SessionDep

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
+from app.access.deps import CheckedForm, PageViewer
 from app.access.policies import dispatches as policy
 from app.access.policies.dispatches import DispatchAction
-from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.dispatches import service
 from app.errors import AppError, FieldErrors, render_field_errors

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.db import SessionDep
 from app.duplicates import service
 from app.i18n import locale_of, translate
@@ -128,9 +128,7 @@ def list_groups(request: Request, session: SessionDep, viewer: ApiViewer) -> lis
 def scan(session: SessionDep, viewer: ApiViewer) -> ScanRead:
     """The batch check over the whole pool (office only)."""
     scan = service.scan_once(session, viewer)
-    return ScanRead(
-        new_pairs=scan.new_pairs or 0, groups=len(service.list_groups(session, viewer))
-    )
+    return ScanRead(new_pairs=scan.new_pairs or 0, groups=len(service.list_groups(session, viewer)))
 
 
 @router.post("/merges", status_code=201)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.deps import CheckedForm, PageViewer
 from app.access.policies import duplicates as policy
 from app.access.policies.duplicates import DuplicateAction
-from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.duplicates import service
 from app.i18n import locale_of

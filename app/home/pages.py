@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
 from app.access import policies as access
+from app.access.deps import PageViewer
 from app.access.policies.demands import DemandAction
+from app.access.policies.dispatches import DispatchAction
 from app.access.policies.enterprises import EnterpriseAction
+from app.access.policies.introductions import IntroductionAction
 from app.access.policies.suggestions import SuggestionAction
 from app.access.policies.talents import TalentAction
 from app.access.policies.users import UserAction
 from app.access.rules import role_word
-from app.accounts.deps import PageViewer
-from app.db import SessionDep
+from app.context import app_context
+from app.db import SessionDep, utcnow
 from app.demands.service import scoped_demands
-from app.models import Demand, Talent
+from app.models import Demand, Dispatch, Introduction, MatchRun, Suggestion, Talent
 from app.models.enums import DemandStatus, TalentStatus
+from app.models.states import IntroductionStatus, RunStatus, SuggestionStatus
 from app.public.service import queue_size
 from app.talents.service import scoped_talents
 from app.web import render
@@ -61,6 +68,58 @@ def _home_counts(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
     return counts
 
 
+COUNT_LINKS = {
+    "home.open_demands": "/demands?status=open",
+    "home.open_headcount": "/demands?status=open",
+    "home.enterprises": "/enterprises",
+    "home.active_talents": "/talents?status=active",
+}
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def _todos(session: Session, viewer: Viewer, zone: dt.tzinfo) -> list[tuple[str, int, str]]:
+    """What waits for this viewer, as (message, count, where to act), most urgent first; only
+    the kinds of work the viewer's role does, and only those with something waiting."""
+    todos: list[tuple[str, int, str]] = []
+    if access.suggestions.can(viewer, SuggestionAction.review):
+        latest = session.scalar(
+            select(MatchRun.id)
+            .where(MatchRun.status == RunStatus.succeeded.value)
+            .order_by(MatchRun.id.desc())
+            .limit(1)
+        )
+        if latest is not None:
+            pending = access.suggestions.readable(viewer).where(
+                Suggestion.match_run_id == latest,
+                Suggestion.status == SuggestionStatus.pending.value,
+            )
+            todos.append(("home.todo.review", _count(session, pending), "/review"))
+    waiting = access.introductions.readable(viewer).where(
+        Introduction.status == IntroductionStatus.pending.value
+    )
+    if access.introductions.can(viewer, IntroductionAction.answer_interest):
+        unanswered = waiting.where(Introduction.interested.is_(None))
+        todos.append(("home.todo.answer_interest", _count(session, unanswered), "/introductions"))
+    if access.introductions.can(viewer, IntroductionAction.record_consent):
+        unasked = waiting.where(Introduction.consent.is_(None))
+        todos.append(("home.todo.record_consent", _count(session, unasked), "/introductions"))
+    if access.dispatches.can(viewer, DispatchAction.read):
+        today = utcnow().astimezone(zone).date()
+        open_tasks = access.dispatches.readable(viewer).where(Dispatch.status == "open")
+        overdue = open_tasks.where(Dispatch.due_date < today)
+        todos.append(
+            ("home.todo.overdue_dispatches", _count(session, overdue), "/dispatches?overdue=1")
+        )
+        if access.dispatches.can(viewer, DispatchAction.nominate):
+            todos.append(("home.todo.open_dispatches", _count(session, open_tasks), "/dispatches"))
+    waiting_signups = queue_size(session, viewer)
+    todos.append(("home.public_interests", waiting_signups, "/public-interests"))
+    return [todo for todo in todos if todo[1]]
+
+
 def _home_actions(viewer: Viewer) -> list[tuple[str, str]]:
     actions: list[tuple[str, str]] = []
     if access.suggestions.can(viewer, SuggestionAction.start_run):
@@ -89,13 +148,14 @@ HINTS = {
 
 @router.get("/")
 def home(request: Request, session: SessionDep, viewer: PageViewer) -> Response:
-    counts, actions = _home_counts(session, viewer), _home_actions(viewer)
-    waiting = queue_size(session, viewer)
-    if waiting:  # registrations from the public page wait in 人社局's queue
-        counts.append(("home.public_interests", waiting))
-        actions.insert(0, ("home.public_interests", "/public-interests"))
+    counts = [(key, value, COUNT_LINKS.get(key)) for key, value in _home_counts(session, viewer)]
     return render(
         request,
         "home/home.html",
-        {"counts": counts, "actions": actions, "hint": HINTS[role_word(viewer)]},
+        {
+            "todos": _todos(session, viewer, app_context(request).settings.zone),
+            "counts": counts,
+            "actions": _home_actions(viewer),
+            "hint": HINTS[role_word(viewer)],
+        },
     )

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.errors import FieldErrors
@@ -17,7 +17,7 @@ from app.i18n import locale_of
 from app.imports import exports, service
 from app.imports.columns import KINDS, SPECS
 from app.imports.reader import Limits
-from app.imports.schemas import CommitRead, ImportRead
+from app.imports.schemas import ImportRead
 from app.imports.sheets import template_workbook
 from app.models.enums import (
     DemandKind,
@@ -93,12 +93,18 @@ def get_import(
     )
 
 
-@router.post("/api/v1/imports/{import_id}/commit")
-def commit(import_id: int, request: Request, session: SessionDep, viewer: ApiViewer) -> CommitRead:
-    """Write every valid row in one transaction."""
-    counts = service.commit_import(session, viewer, import_id, id_key=_id_key(request))
+@router.post("/api/v1/imports/{import_id}/commit", status_code=202)
+def commit(
+    import_id: int, request: Request, response: Response, session: SessionDep, viewer: ApiViewer
+) -> ImportRead:
+    """Start writing every valid row: answers 202 with the import, `committing`; poll
+    `GET /api/v1/imports/{id}` (its `progress`, 0-100) until it is `committed` (`result` holds
+    the counts) or `failed` (`failure`, `failure_message`). 409 once committed or committing."""
+    batch = service.commit_import(session, viewer, import_id)
     session.commit()
-    return CommitRead(id=import_id, status="committed", **counts)
+    app_context(request).jobs.submit_import(batch.id)
+    response.headers["Location"] = f"/api/v1/imports/{batch.id}"
+    return ImportRead.of(session, batch, locale_of(request))
 
 
 @router.get("/api/v1/imports/{import_id}/errors.xlsx", responses=XLSX_FILE)

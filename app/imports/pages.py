@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from app.access import Viewer
+from app.access.deps import CheckedForm, PageViewer
 from app.access.policies import imports as policy
 from app.access.policies.imports import ImportAction
-from app.accounts.deps import CheckedForm, PageViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.enterprises.pages import org_choices
@@ -125,12 +125,8 @@ def preview_page(
 def commit_submit(
     import_id: int, request: Request, session: SessionDep, viewer: PageViewer, form: CheckedForm
 ) -> Response:
-    service.commit_import(
-        session,
-        viewer,
-        import_id,
-        id_key=str(app_context(request).settings.id_hash_key.get_secret_value()),
-    )
+    service.commit_import(session, viewer, import_id)
     session.commit()
-    flash(request, "import.flash.committed")
+    app_context(request).jobs.submit_import(import_id)
+    flash(request, "import.flash.committing")
     return redirect(f"/imports/{import_id}")

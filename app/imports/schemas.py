@@ -45,9 +45,15 @@ class ImportRead(BaseModel):
     errors_total: int
     duplicates: list[DuplicateRead]
     duplicates_total: int
+    # The commit job: 0-100 while `committing`; `result` (the counts) once `committed`;
+    # an error code and its message once `failed`.
+    progress: int
     result: dict[str, int] | None
+    failure: str | None
+    failure_message: str | None
     created_at: dt.datetime
     committed_at: dt.datetime | None
+    links: dict[str, str]
 
     @classmethod
     def of(cls, session: Session, batch: ImportBatch, locale: str) -> ImportRead:
@@ -71,9 +77,21 @@ class ImportRead(BaseModel):
             errors_total=int(preview.get("errors", len(batch.errors))),
             duplicates=[render_duplicate(d, orgs, locale) for d in batch.duplicates],
             duplicates_total=int(preview.get("duplicates", len(batch.duplicates))),
-            result=(batch.result or {}).get("commit"),
+            progress=batch.progress,
+            result=(batch.result or {}).get("commit") if batch.status == "committed" else None,
+            failure=batch.failure if batch.status == "failed" else None,
+            failure_message=(
+                translate(f"error.{batch.failure}", locale)
+                if batch.status == "failed" and batch.failure
+                else None
+            ),
             created_at=batch.created_at,
             committed_at=batch.committed_at,
+            links={
+                "self": f"/api/v1/imports/{batch.id}",
+                "commit": f"/api/v1/imports/{batch.id}/commit",
+                "errors": f"/api/v1/imports/{batch.id}/errors.xlsx",
+            },
         )
 
 
@@ -113,12 +131,3 @@ def render_duplicate(d: dict[str, Any], orgs: dict[int, str], locale: str) -> Du
         talent_id=d.get("talent_id"),
         organization=org if d["scope"] == "other_agency" else None,
     )
-
-
-class CommitRead(BaseModel):
-    id: int
-    status: str
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int

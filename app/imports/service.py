@@ -1,5 +1,5 @@
-"""Import services: preview an upload (parse, validate, stage, find duplicates), commit it in
-one transaction, and build its error report.
+"""Import services: preview an upload (parse, validate, stage, find duplicates), hand it to the
+commit job, and the job itself (`run_commit`: the staged rows written chunk by chunk).
 
 Raises `ImportFileError` (422) for an unreadable file, `Forbidden` for a kind the viewer may
 not import, `NotFound` for another organisation's import.
@@ -8,17 +8,19 @@ not import, `NotFound` for another organisation's import.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
 from app.access.policies import imports as policy
 from app.access.policies.imports import ImportAction
-from app.db import utcnow
+from app.db import set_actor, utcnow
 from app.demands.schemas import DemandCreate
 from app.demands.service import check_occupation, scoped_demands
 from app.duplicates import service as duplicates
@@ -29,7 +31,7 @@ from app.errors import AppError, FieldErrors, Forbidden, NotFound
 from app.imports.cells import CellError, as_text, parse_cell
 from app.imports.columns import SPECS, Column, KindSpec
 from app.imports.reader import ImportFileError, Limits, open_sheet
-from app.models import Demand, Enterprise, ImportBatch, ImportRow, Organization, Talent
+from app.models import Demand, Enterprise, ImportBatch, ImportRow, Organization, Talent, User
 from app.models.enums import Side
 from app.security import hash_id_number
 from app.talents.schemas import TalentCreate
@@ -37,6 +39,15 @@ from app.talents.schemas import TalentCreate
 MAX_STORED_ERRORS = 10_000
 MAX_STORED_DUPLICATES = 5_000
 STAGE_CHUNK = 2_000
+# The commit job writes an import in about COMMIT_CHUNKS transactions (progress moves in 5 %
+# steps), none smaller than MIN_COMMIT_CHUNK rows: a chunk of talents also checks the written
+# ones against the whole pool for duplicates, which reads the pool once per chunk.
+COMMIT_CHUNKS = 20
+MIN_COMMIT_CHUNK = 1_000
+# An import in these states may be committed (again).
+RESTARTABLE = ("previewed", "failed")
+
+log = logging.getLogger(__name__)
 
 
 class ImportAlreadyCommitted(AppError):
@@ -568,86 +579,188 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def commit_import(
-    session: Session, viewer: Viewer, import_id: int, *, id_key: str
-) -> dict[str, int]:
-    """Write every valid row (the route commits once). Raises NotFound, Forbidden,
-    ImportAlreadyCommitted."""
+def commit_import(session: Session, viewer: Viewer, import_id: int) -> ImportBatch:
+    """Hand a previewed (or failed) import to the commit job; the caller commits, then submits
+    the job (`run_commit`). Raises NotFound, Forbidden, ImportAlreadyCommitted."""
     batch = get_import(session, viewer, import_id)
     if not can_import(viewer, batch.kind):
         raise Forbidden()
+    if batch.kind == "demands" and batch.organization_id is None:
+        policy.require(viewer, ImportAction.choose_organization)
     # Compare-and-set: of parallel commits one moves the import on; the others wait for its
-    # row lock, then find it committed (or, had that one failed, previewed still, and go on).
+    # row lock, then find it committing. A failed import may be committed again: the job
+    # goes on after the last chunk it wrote.
     claimed = session.execute(
         update(ImportBatch)
-        .where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
-        .values(status="committing")
+        .where(ImportBatch.id == batch.id, ImportBatch.status.in_(RESTARTABLE))
+        .values(status="committing", committed_by_id=viewer.id, failure=None)
+        .execution_options(synchronize_session=False)
     )
     if getattr(claimed, "rowcount", 0) != 1:
         raise ImportAlreadyCommitted()
-    handler = HANDLERS[batch.kind](session, viewer, batch.organization_id, id_key)
-    if batch.kind == "demands" and batch.organization_id is None:
-        policy.require(viewer, ImportAction.choose_organization)
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    written: list[int] = []
-    last = 0
-    while True:
-        rows = list(
-            session.execute(
-                select(ImportRow.id, ImportRow.row_number, ImportRow.has_errors, ImportRow.data)
-                .where(ImportRow.import_id == batch.id, ImportRow.id > last)
-                .order_by(ImportRow.id)
-                .limit(1000)
-            )
+    session.flush()
+    session.refresh(batch)
+    return batch
+
+
+def run_commit(
+    session_factory: Callable[[], Session],
+    import_id: int,
+    id_key: str,
+    *,
+    chunk_rows: int | None = None,
+    max_chunks: int | None = None,
+    stopping: threading.Event | None = None,
+) -> None:
+    """The commit job: write a `committing` import's valid rows, one chunk per transaction.
+
+    Each chunk commits its rows together with the import's counts, progress and `last_row_id`,
+    so what the page shows is what is written, and a job stopped between chunks (the process
+    restarts; `max_chunks` reached) goes on after the last written row. A chunk that fails is
+    rolled back whole and the import becomes `failed` with an error code: the chunks before it
+    stay written (committing it again goes on from there).
+    """
+    with session_factory() as session:
+        batch = session.get(ImportBatch, import_id)
+        if batch is None or batch.status != "committing":
+            return
+        user = session.get(User, batch.committed_by_id) if batch.committed_by_id else None
+        if user is None:
+            _fail(session, import_id, "import_committer_gone")
+            return
+        viewer = Viewer.of(user)
+        set_actor(session, viewer.id, viewer.username)
+        total = session.scalar(
+            select(func.count()).select_from(ImportRow).where(ImportRow.import_id == import_id)
         )
-        if not rows:
-            break
-        last = rows[-1][0]
-        plans: list[tuple[dict[str, Any], int | None]] = []
-        for _, number, has_errors, data in rows:
-            if has_errors:
-                counts["skipped"] += 1
-                continue
-            handler.seen.clear()  # rows were checked for repeats in the preview
+        size = chunk_rows or max(MIN_COMMIT_CHUNK, -(-(total or 0) // COMMIT_CHUNKS))
+        session.commit()
+        done = 0
+        while max_chunks is None or done < max_chunks:
+            if stopping is not None and stopping.is_set():
+                return  # the process stops: the import stays committing and resumes on start
             try:
-                target = handler.resolve(data, number)
-            except RowError:
-                counts["skipped"] += 1
-                continue
-            plans.append((data, target))
-        targets = [t for _, t in plans if t is not None]
-        existing = {
-            o.id: o
-            for o in session.scalars(select(handler.model).where(handler.model.id.in_(targets)))
-        } if targets else {}  # fmt: skip
-        new_objects: list[tuple[Any, dict[str, Any]]] = []
-        for data, target in plans:
-            values = handler.restore({k: v for k, v in data.items() if k != "id"})
-            if target is None:
-                obj = handler.create(values)
-                session.add(obj)
-                new_objects.append((obj, values))
-                counts["created"] += 1
-                continue
-            obj = existing[target]
-            changed = False
-            for key, value in values.items():
-                if key == "id_number_hash" and not value:
-                    continue
-                if not _same(getattr(obj, key), value):
-                    setattr(obj, key, value)
-                    changed = True
-            counts["updated" if changed else "unchanged"] += 1
-            if changed:
-                written.append(obj.id)
-        session.flush()
-        for obj, values in new_objects:
-            handler.remember(values, obj.id)
-            written.append(obj.id)
+                more = _commit_chunk(session, viewer, import_id, id_key, size, total or 0)
+                session.commit()
+            except ImportAlreadyCommitted:
+                session.rollback()  # another job of this import wrote the chunk: it goes on
+                return
+            except Exception as exc:
+                session.rollback()
+                log.warning("import %s: a commit chunk failed", import_id, exc_info=True)
+                _fail(session, import_id, exc.code if isinstance(exc, AppError) else None)
+                return
+            done += 1
+            if not more:
+                return
+
+
+def _fail(session: Session, import_id: int, code: str | None) -> None:
+    session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == import_id, ImportBatch.status == "committing")
+        .values(status="failed", failure=(code or "import_commit_failed")[:64])
+    )
+    session.commit()
+
+
+def _commit_chunk(
+    session: Session, viewer: Viewer, import_id: int, id_key: str, size: int, total: int
+) -> bool:
+    """Write the next `size` staged rows; False once the import is committed (or not ours)."""
+    # The row lock keeps two jobs of one import (a resumed one, a retried one) in turn; the
+    # compare-and-set on last_row_id below makes the later one find its chunk taken.
+    batch = session.scalar(
+        select(ImportBatch)
+        .where(ImportBatch.id == import_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if batch is None or batch.status != "committing":
+        return False
+    start = batch.last_row_id
+    before: dict[str, int] = dict((batch.result or {}).get("commit") or {})
+    counts = {k: int(before.get(k, 0)) for k in ("created", "updated", "unchanged", "skipped")}
+    handler = HANDLERS[batch.kind](session, viewer, batch.organization_id, id_key)
+    rows = list(
+        session.execute(
+            select(ImportRow.id, ImportRow.row_number, ImportRow.has_errors, ImportRow.data)
+            .where(ImportRow.import_id == import_id, ImportRow.id > start)
+            .order_by(ImportRow.id)
+            .limit(size)
+        )
+    )
+    written = _write_rows(session, handler, rows, counts)
     if batch.kind == "talents":
         duplicates.record_pairs_for(session, written)
-    batch.status = "committed"
-    batch.committed_at = utcnow()
-    batch.result = {**(batch.result or {}), "commit": counts}
+    last = rows[-1][0] if rows else start
+    finished = len(rows) < size
+    values: dict[str, Any] = {
+        "last_row_id": last,
+        "progress": 100 if finished else min(99, sum(counts.values()) * 100 // max(total, 1)),
+        "result": {**(batch.result or {}), "commit": counts},
+    }
+    if finished:
+        values.update(status="committed", committed_at=utcnow())
+    moved = session.execute(
+        update(ImportBatch)
+        .where(
+            ImportBatch.id == import_id,
+            ImportBatch.status == "committing",
+            ImportBatch.last_row_id == start,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(moved, "rowcount", 0) != 1:
+        raise ImportAlreadyCommitted()  # another job wrote this chunk: ours rolls back
+    return not finished
+
+
+def _write_rows(
+    session: Session, handler: Handler, rows: list[Any], counts: dict[str, int]
+) -> list[int]:
+    """Create or update the objects of staged rows; returns the ids written."""
+    plans: list[tuple[dict[str, Any], int | None]] = []
+    for _, number, has_errors, data in rows:
+        if has_errors:
+            counts["skipped"] += 1
+            continue
+        handler.seen.clear()  # rows were checked for repeats in the preview
+        try:
+            target = handler.resolve(data, number)
+        except RowError:
+            counts["skipped"] += 1
+            continue
+        plans.append((data, target))
+    targets = [t for _, t in plans if t is not None]
+    existing = {
+        o.id: o
+        for o in session.scalars(select(handler.model).where(handler.model.id.in_(targets)))
+    } if targets else {}  # fmt: skip
+    written: list[int] = []
+    new_objects: list[tuple[Any, dict[str, Any]]] = []
+    for data, target in plans:
+        values = handler.restore({k: v for k, v in data.items() if k != "id"})
+        if target is None:
+            obj = handler.create(values)
+            session.add(obj)
+            new_objects.append((obj, values))
+            counts["created"] += 1
+            continue
+        obj = existing[target]
+        changed = False
+        for key, value in values.items():
+            if key == "id_number_hash" and not value:
+                continue
+            if not _same(getattr(obj, key), value):
+                setattr(obj, key, value)
+                changed = True
+        counts["updated" if changed else "unchanged"] += 1
+        if changed:
+            written.append(obj.id)
     session.flush()
-    return counts
+    for obj, values in new_objects:
+        handler.remember(values, obj.id)
+        written.append(obj.id)
+    return written

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.accounts.deps import ApiViewer
 from app.access import Viewer
+from app.access.deps import ApiViewer
 from app.db import SessionDep, writes_on_get
 from app.fieldtypes import Note1000
 from app.i18n import locale_of

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
+from app.access.deps import CheckedForm, PageViewer
 from app.access.policies import introductions as policy
 from app.access.policies.introductions import IntroductionAction
-from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.errors import AppError, FieldErrors
 from app.forms import checked_text, errors_by_field
 from app.i18n import locale_of
 from app.introductions import service
+from app.models import User
 from app.models.enums import ConsentMethod, IntroductionOutcome
 from app.models.states import IntroductionStatus, Machine, next_states
 from app.web import Pager, flash, offset_param, redirect, render, whole_number
@@ -74,13 +76,21 @@ def _detail(
         else []
     )
     nxt = next_states(Machine.introduction, intro.status)
+    # the reveal log names the person and their organisation, not a login name
+    locale = locale_of(request)
+    who = {
+        user.id: f"{user.display_name}（{user.organization.display_name(locale)}）"
+        for user in session.scalars(
+            select(User).where(User.id.in_({r.user_id for r in reveals if r.user_id}))
+        )
+    }
     return render(
         request,
         "introductions/detail.html",
         {
             "v": view,
             "i": intro,
-            "reveals": reveals,
+            "reveals": [(who.get(r.user_id or 0, r.username), r.at) for r in reveals],
             "contact": contact,
             "errors": errors or {},
             "values": values or {},
@@ -130,11 +140,23 @@ def interest_page(
     viewer: PageViewer,
     form: CheckedForm,
 ) -> Response:
-    interested = form.get("interested") == "yes"
+    answer = form.get("interested")
     try:
         reason = checked_text("reason", str(form.get("reason", ""))[:1000], multiline=True)
     except FieldErrors as exc:
         return _text_refused(request, session, viewer, introduction_id, exc)
+    if answer not in ("yes", "no"):
+        # nothing is pre-selected: the enterprise must say yes or no itself
+        return _detail(
+            request,
+            session,
+            viewer,
+            introduction_id,
+            errors={"interested": "introductions.answer_required"},
+            values={"reason": reason},
+            status_code=422,
+        )
+    interested = answer == "yes"
     try:
         service.answer_interest(
             session,

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
+from app.access.deps import ApiViewer
 from app.access.policies import suggestions as policy
 from app.access.policies.suggestions import SuggestionAction
-from app.accounts.deps import ApiViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.i18n import locale_of

@@ -1,10 +1,15 @@
-"""Where match runs execute: in-process threads (default) or a procrastinate queue.
+"""Where match runs and import commits execute: in-process threads (default) or a procrastinate
+queue.
 
 The embedded default runs jobs on a thread of the web process; a run's state lives in the
 database, so a restarted process resumes the runs it finds `queued` or `running` (a run is
 deterministic: computing it again gives the same suggestions). With ``JOB_QUEUE=procrastinate``
 (PostgreSQL only) runs are deferred to procrastinate, a maintained PostgreSQL job queue, and
 executed by `talent-supermarket worker` processes, which may run on other machines.
+
+An import's commit (`app.imports.service.run_commit`) runs the same way, on a thread of its own
+(a long match run does not hold it up): a restarted process resumes the imports it finds
+`committing`, after the last chunk they wrote.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.models import MatchRun
+from app.models import ImportBatch, MatchRun
 
 log = logging.getLogger(__name__)
 
 QUEUE = "matching"
+IMPORT_QUEUE = "imports"
 PROCRASTINATE_SCHEMA = "procrastinate"
 # A worker sends a heartbeat every STALLED_AFTER_S / 4; one silent for STALLED_AFTER_S is dead
 # (killed, its machine gone): every worker retries the match-run jobs it left `doing`.
@@ -35,6 +41,7 @@ class JobRunner(Protocol):
     def start(self) -> None: ...
     def stop(self) -> None: ...
     def submit(self, run_id: int) -> None: ...
+    def submit_import(self, import_id: int) -> None: ...
 
 
 def _execute(
@@ -48,6 +55,18 @@ def _execute(
     execute_run(session_factory, run_id, settings, stopping=stopping)
 
 
+def _execute_import(
+    session_factory: Callable[[], Session],
+    import_id: int,
+    settings: Settings,
+    stopping: threading.Event | None = None,
+) -> None:
+    from app.imports.service import run_commit
+
+    key = str(settings.id_hash_key.get_secret_value())
+    run_commit(session_factory, import_id, key, stopping=stopping)
+
+
 class InProcessRunner:
     """One worker thread in this process; resumes unfinished runs on start."""
 
@@ -58,11 +77,13 @@ class InProcessRunner:
         self.session_factory = session_factory
         self.autostart = autostart
         self._executor: ThreadPoolExecutor | None = None
+        self._imports: ThreadPoolExecutor | None = None
         self._stopping = threading.Event()
 
     def start(self) -> None:
         self._stopping.clear()
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="match-run")
+        self._imports = ThreadPoolExecutor(1, thread_name_prefix="import-commit")
         try:
             with self.session_factory() as session:
                 ids = list(
@@ -83,12 +104,30 @@ class InProcessRunner:
         for run_id in ids:
             log.info("match runs: resuming run %s", run_id)
             self.submit(run_id)
+        for import_id in self._unfinished_imports():
+            log.info("imports: resuming the commit of import %s", import_id)
+            self.submit_import(import_id)
+
+    def _unfinished_imports(self) -> list[int]:
+        try:
+            with self.session_factory() as session:
+                return list(
+                    session.scalars(
+                        select(ImportBatch.id)
+                        .where(ImportBatch.status == "committing")
+                        .order_by(ImportBatch.id)
+                    )
+                )
+        except Exception:  # no schema yet (first start before migrate): nothing to resume
+            log.warning("imports: could not look for unfinished commits", exc_info=True)
+            return []
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        for executor in (self._executor, self._imports):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = self._imports = None
 
     def submit(self, run_id: int) -> None:
         if self._executor is None:
@@ -98,10 +137,21 @@ class InProcessRunner:
         assert self._executor is not None
         self._executor.submit(_execute, self.session_factory, run_id, self.settings, self._stopping)
 
+    def submit_import(self, import_id: int) -> None:
+        if self._imports is None:
+            if not self.autostart:
+                return  # no worker threads: the import stays committing
+            self.start()
+        assert self._imports is not None
+        self._imports.submit(
+            _execute_import, self.session_factory, import_id, self.settings, self._stopping
+        )
+
     def wait_idle(self, timeout: float = 120) -> None:
-        """Block until every submitted run has finished (tests, the CLI)."""
-        if self._executor is not None:
-            self._executor.submit(lambda: None).result(timeout=timeout)
+        """Block until every submitted run and import has finished (tests, the CLI)."""
+        for executor in (self._executor, self._imports):
+            if executor is not None:
+                executor.submit(lambda: None).result(timeout=timeout)
 
 
 def libpq_url(database_url: str) -> str:
@@ -121,6 +171,10 @@ def make_procrastinate_app(settings: Settings, session_factory: Callable[[], Ses
     @papp.task(name="match_run", queue=QUEUE)
     def match_run(run_id: int) -> None:
         _execute(session_factory, run_id, settings)
+
+    @papp.task(name="import_commit", queue=IMPORT_QUEUE)
+    def import_commit(import_id: int) -> None:
+        _execute_import(session_factory, import_id, settings)
 
     return papp
 
@@ -155,6 +209,10 @@ class ProcrastinateRunner:
     def submit(self, run_id: int) -> None:
         with self.app.open():
             self.app.tasks["match_run"].defer(run_id=run_id)
+
+    def submit_import(self, import_id: int) -> None:
+        with self.app.open():
+            self.app.tasks["import_commit"].defer(import_id=import_id)
 
     def run_worker(self, *, wait: bool = True, stalled_after_s: float = STALLED_AFTER_S) -> None:
         """Execute queued runs; also resumes the runs of workers that died mid-run.
@@ -196,7 +254,7 @@ class ProcrastinateRunner:
             watcher = asyncio.create_task(_watch_stalled(self.app, stalled_after_s, heartbeat))
             try:
                 await self.app.run_worker_async(
-                    queues=[QUEUE],
+                    queues=[QUEUE, IMPORT_QUEUE],
                     wait=wait,
                     install_signal_handlers=wait,
                     update_heartbeat_interval=heartbeat,
@@ -209,10 +267,14 @@ class ProcrastinateRunner:
 
 
 async def retry_stalled_runs(papp: Any, stalled_after_s: float = STALLED_AFTER_S) -> list[int]:
-    """Retry match-run jobs left `doing` by workers silent for `stalled_after_s`."""
-    jobs = await papp.job_manager.get_stalled_jobs(
-        queue=QUEUE, task_name="match_run", seconds_since_heartbeat=stalled_after_s
-    )
+    """Retry match-run and import jobs left `doing` by workers silent for `stalled_after_s`."""
+    jobs = [
+        job
+        for queue, task in ((QUEUE, "match_run"), (IMPORT_QUEUE, "import_commit"))
+        for job in await papp.job_manager.get_stalled_jobs(
+            queue=queue, task_name=task, seconds_since_heartbeat=stalled_after_s
+        )
+    ]
     for job in jobs:
         log.warning("match runs: job %s (%s) lost its worker; retrying it", job.id, job.task_kwargs)
         await papp.job_manager.retry_job(job)

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.access.deps import CheckedForm, PageViewer
 from app.access.policies import suggestions as policy
 from app.access.policies.suggestions import SuggestionAction
-from app.accounts.deps import CheckedForm, PageViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.errors import FieldErrors, NotFound

@@ -36,6 +36,13 @@ class ImportBatch(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The commit runs as a job: who started it (the job acts as them), how far it got (0-100),
+    # the id of the last staged row it wrote (each chunk moves it in the chunk's transaction,
+    # so a resumed job goes on after it), and why it failed (an error code).
+    committed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_row_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failure: Mapped[str | None] = mapped_column(String(64))
 
 
 class ImportRow(Base):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.db import SessionDep
 from app.i18n import locale_of, translate
 from app.notifications import service

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.accounts.deps import CheckedForm, PageViewer, resolve_viewer
+from app.access.deps import CheckedForm, PageViewer, resolve_viewer
 from app.db import SessionDep
 from app.i18n import locale_of
 from app.models import Notification

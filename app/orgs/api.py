@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.db import SessionDep
 from app.models.enums import Side
 from app.orgs import service

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.accounts.deps import ApiViewer
 from app.access import Viewer
+from app.access.deps import ApiViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.models import TalentErasure

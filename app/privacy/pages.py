@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.accounts.deps import CheckedForm, PageViewer
+from app.access.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.errors import Forbidden
 from app.privacy import service

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.deps import CheckedForm, PageViewer
 from app.accounts import throttles
 from app.accounts.api import client_address
-from app.accounts.deps import CheckedForm, PageViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.errors import FieldErrors, TooManyAttempts, render_field_errors

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.db import SessionDep
 from app.errors import FieldErrors
 from app.fieldtypes import Note1000

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from app.access.deps import CheckedForm, PageViewer
 from app.access.policies import suggestions as policy
 from app.access.policies.suggestions import SuggestionAction
-from app.accounts.deps import CheckedForm, PageViewer
 from app.db import SessionDep
 from app.errors import FieldErrors
 from app.forms import checked_text

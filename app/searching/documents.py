@@ -1,4 +1,4 @@
-"""Index documents built from talents and demands, with the fields of `search.schemas`.
+"""Index documents built from talents and demands, with the fields of `app.searching.indexes`.
 
 Contact fields (phone, e-mail, ID number hash) are never put in a document. Every string is
 scrubbed (`app.text.scrub_text`): a row stored before the text rule must not stop the index.

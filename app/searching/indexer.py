@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,8 +24,8 @@ from app.config import Settings
 from app.context import session_context
 from app.models import Demand, Enterprise, SearchOutbox, Talent
 from app.searching.documents import demand_fields, demand_text, talent_fields, talent_text
+from app.searching.indexes import DEMANDS, TALENTS
 from search import Document, IndexSpec, SearchBackend, SearchError
-from search.schemas import DEMANDS, TALENTS
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +140,8 @@ class Indexer:
     def specs(self) -> tuple[IndexSpec, IndexSpec]:
         dims = self.encoder.dim
         return (
-            replace(TALENTS, vector_dimensions=dims or None),
-            replace(DEMANDS, vector_dimensions=dims or None),
+            TALENTS.settings(dims or None),
+            DEMANDS.settings(dims or None),
         )
 
     def ensure_ready(self) -> None:

@@ -7,40 +7,26 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
-from app.access.policies import demands as demand_policy
+from app.access.deps import PageViewer
 from app.access.policies import talents as talent_policy
 from app.access.policies.talents import TalentAction
-from app.accounts.deps import PageViewer
 from app.context import app_context
 from app.db import SessionDep
+from app.errors import FieldErrors, field_errors_from_pydantic
+from app.forms import errors_by_field
 from app.i18n import enum_label, locale_of
 from app.models import Organization
-from app.searching.service import (
-    DEMAND_FACETS,
-    SORTS,
-    TALENT_FACETS,
-    Index,
-    SearchParams,
-    SearchUnavailableError,
-    range_of,
-    run_search,
-)
+from app.searching.indexes import INDEXES, Index, IndexSpec, SearchQuery
+from app.searching.service import SearchUnavailableError, params_of, run_search
 from app.web import Pager, page_url, render
 
 router = APIRouter(include_in_schema=False)
 
-ENUM_GROUPS = {
-    "education": "education",
-    "min_education": "education",
-    "status": None,  # per index, below
-    "kind": "demand_kind",
-    "industry": "industry",
-    "is_returnee": "yes_no",
-}
 PAGE_SIZE = 20
 
 
@@ -50,168 +36,122 @@ def highlight(snippet: str) -> Markup:
     return Markup(safe.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 
-def _label_fn(session: Session, index: Index, locale: str) -> Any:
+def _label_fn(session: Session, spec: IndexSpec, locale: str) -> Any:
     orgs = {str(o.id): o for o in session.scalars(select(Organization))}
 
-    def label(facet: str, value: str) -> str:
-        if facet in ("organization_id", "chamber_id"):
+    def label(field: str, value: str) -> str:
+        group = spec.labels.get(field)
+        if group == "organization":
             org = orgs.get(value)
             if org is None:
                 return value
             return org.name_zh if locale == "zh" else org.name_en
-        if facet == "status":
-            group = "talent_status" if index == "talents" else "demand_status"
-            return enum_label(group, value, locale)
-        if facet in ("is_returnee", "overseas_required"):
-            return enum_label("yes_no", "true" if value in ("true", "1") else "false", locale)
-        enum_group = ENUM_GROUPS.get(facet)
-        return enum_label(enum_group, value, locale) if enum_group else value
+        if group == "yes_no":
+            return enum_label(group, "true" if value in ("true", "1", "True") else "false", locale)
+        return enum_label(group, value, locale) if group else value
 
     return label
 
 
-def _int(value: str | None) -> int | None:
+def parse_query(spec: IndexSpec, request: Request) -> SearchQuery:
+    """The page's query parameters through the API's own model; raises FieldErrors."""
+    model = spec.query_model
+    lists = model.list_params()
+    params = request.query_params
+    data = {k: params.getlist(k) if k in lists else params[k] for k in params}
     try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise FieldErrors(field_errors_from_pydantic(exc)) from None
 
 
-def _float(value: str | None, default: float) -> float:
-    try:
-        return min(1.0, max(0.0, float(value))) if value not in (None, "") else default
-    except ValueError:
-        return default
-
-
-def _filters(index: Index, args: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in TALENT_FACETS if index == "talents" else DEMAND_FACETS:
-        value = args.get(name)
-        if not value:
-            continue
-        if name in ("organization_id", "chamber_id"):
-            if (n := _int(value)) is not None:
-                out[name] = n
-        elif name in ("is_returnee", "overseas_required"):
-            out[name] = value in ("true", "1")
-        elif name in ("education", "min_education"):
-            out[name] = [value]
-        else:
-            out[name] = value[:100]
-    if index == "talents":
-        years = range_of(_int(args.get("min_years")), None)
-        if years:
-            out["years_experience"] = years
-    return out
+def _card(spec: IndexSpec, fields: dict[str, Any], label: Any) -> dict[str, Any]:
+    card = spec.card
+    subtitle = " · ".join(
+        label(name, str(value)) for name in card.subtitle if (value := fields.get(name))
+    )
+    tags = fields.get(card.tags) or []
+    return {
+        "title": fields.get(card.title) or "",
+        "subtitle": subtitle,
+        "tags": list(tags)[:8] if isinstance(tags, list | tuple) else [],
+    }
 
 
 def _page(request: Request, session: Session, viewer: Viewer, index: Index) -> Response:
     if index == "talents":
         talent_policy.require(viewer, TalentAction.read)
+    spec = INDEXES[index]
     args = dict(request.query_params)
-    q = args.get("q", "")[:1000]
-    ratio = _float(args.get("semantic_ratio"), 0.5)
-    offset = max(0, min(10_000, _int(args.get("offset")) or 0))
-    sort = args.get("sort") if args.get("sort") in SORTS[index] else None
-    filters = _filters(index, args)
+    locale = locale_of(request)
     error = None
     page = None
+    field_errors: dict[str, str] = {}
+    query: SearchQuery | None = None
     try:
-        page = run_search(
-            app_context(request).indexer,
-            viewer,
-            index,
-            SearchParams(q, filters, sort, ratio, PAGE_SIZE, offset),
-        )
-    except SearchUnavailableError:
-        error = "search.unavailable"
-    locale = locale_of(request)
-    label = _label_fn(session, index, locale)
+        query = parse_query(spec, request)
+    except FieldErrors as exc:
+        field_errors = errors_by_field(exc, locale)
+    offset = query.offset if query else 0
+    if query is not None:
+        try:
+            page = run_search(
+                app_context(request).indexer, viewer, index, params_of(query, PAGE_SIZE, offset)
+            )
+        except SearchUnavailableError:
+            error = "search.unavailable"
+    label = _label_fn(session, spec, locale)
     facets = []
     if page is not None:
         for name, counts in page.facets.items():
-            if name == "organization_id" and not talent_policy.shows_organization(viewer):
-                continue
-            if name == "chamber_id" and not demand_policy.shows_chamber(viewer):
+            visible = spec.facet_visible.get(name)
+            param = spec.param_of(name)
+            if param is None or (visible is not None and not visible(viewer)):
                 continue
             values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
             if values:
                 facets.append(
                     {
                         "name": name,
-                        "active": args.get(name),
+                        "param": param,
+                        "active": args.get(param),
                         "values": [
                             {
                                 "value": v,
                                 "label": label(name, v),
                                 "count": c,
-                                "url": page_url(request, **{name: v, "offset": None}),
+                                "url": page_url(request, **{param: v, "offset": None}),
                             }
                             for v, c in values
                         ],
-                        "clear_url": page_url(request, **{name: None, "offset": None}),
+                        "clear_url": page_url(request, **{param: None, "offset": None}),
                     }
                 )
     hits = []
     if page is not None:
         for h in page.hits:
-            f = h.fields
-            if index == "talents":
-                title = f.get("name") or ""
-                subtitle = " · ".join(
-                    str(x)
-                    for x in (
-                        f.get("position"),
-                        f.get("employer"),
-                        label("education", str(f.get("education"))) if f.get("education") else None,
-                        f.get("major"),
-                    )
-                    if x
-                )
-                tags = list(f.get("skills") or [])[:8]  # type: ignore[arg-type]
-                url = f"/talents/{h.id}"
-            else:
-                title = f.get("title") or ""
-                subtitle = " · ".join(
-                    str(x)
-                    for x in (
-                        f.get("enterprise_name"),
-                        label("kind", str(f.get("kind"))),
-                        f.get("work_location"),
-                        label("status", str(f.get("status"))),
-                    )
-                    if x
-                )
-                tags = list(f.get("required_skills") or [])[:8]  # type: ignore[arg-type]
-                url = f"/demands/{h.id}"
             hits.append(
                 {
-                    "title": title,
-                    "subtitle": subtitle,
+                    **_card(spec, dict(h.fields), label),
                     "snippet": highlight(h.snippet),
-                    "tags": tags,
                     "score": h.score,
-                    "url": url,
+                    "url": spec.card.url.format(id=h.id),
                 }
             )
+    filter_params = {f.param for f in spec.filters}
     return render(
         request,
         "search/search.html",
         {
             "index": index,
             "can_search_talents": talent_policy.can(viewer, TalentAction.read),
-            "q": q,
-            "ratio": ratio,
-            "sort": sort,
-            "sorts": SORTS[index],
-            "hidden": {
-                k: v
-                for k, v in args.items()
-                if k in {f["name"] for f in facets}
-                or k in ("organization_id", "chamber_id", "min_years")
-            },
+            "q": query.q if query else args.get("q", "")[:1000],
+            "ratio": query.semantic_ratio if query else 0.5,
+            "sort": query.sort if query else None,
+            "sorts": spec.sorts,
+            "hidden": {k: v for k, v in args.items() if k in filter_params},
             "error": error,
+            "field_errors": field_errors,
             "facets": facets,
             "hits": hits,
             "pager": Pager(page.total if page else 0, PAGE_SIZE, offset),

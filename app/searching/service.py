@@ -8,60 +8,22 @@ demands, an enterprise its own demands, an agency every published demand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from app.access import Viewer
-from app.access.policies import demands as demand_policy
-from app.access.policies import talents as talent_policy
 from app.errors import AppError
 from app.searching.indexer import Indexer
+from app.searching.indexes import INDEXES, Index, SearchQuery
 from app.searching.occupations import expand_vector
 from search import (
     Query,
-    Range,
     SearchPage,
     SearchQueryError,
     SearchTimeout,
     SearchUnavailable,
 )
-
-Index = Literal["talents", "demands"]
-
-TALENT_FACETS = (
-    "organization_id",
-    "education",
-    "preferred_locations",
-    "skills",
-    "is_returnee",
-    "status",
-)
-DEMAND_FACETS = (
-    "kind",
-    "status",
-    "industry",
-    "district",
-    "min_education",
-    "work_location",
-    "chamber_id",
-)
-SORTS = {
-    "talents": (
-        "years_experience:desc",
-        "years_experience:asc",
-        "expected_salary:asc",
-        "expected_salary:desc",
-        "updated_at:desc",
-    ),
-    "demands": (
-        "updated_at:desc",
-        "salary_max:desc",
-        "salary_min:asc",
-        "headcount:desc",
-        "min_years_experience:asc",
-    ),
-}
 
 
 class SearchUnavailableError(AppError):
@@ -74,7 +36,7 @@ class SearchInvalid(AppError):
 
 @dataclass(frozen=True)
 class SearchParams:
-    """What the user asked for, already validated by the route (see `api.py`)."""
+    """What the user asked for, already validated by the index's query model."""
 
     q: str = ""
     filters: dict[str, Any] | None = None
@@ -87,9 +49,7 @@ class SearchParams:
 def scope_filters(viewer: Viewer, index: Index, filters: dict[str, Any]) -> dict[str, Any]:
     """The user's filters narrowed to the viewer's scope (the policies' search filters, the
     same rule as their SQL scope); raises Forbidden when none."""
-    if index == "talents":
-        return talent_policy.search_filters(viewer, filters)
-    return demand_policy.search_filters(viewer, filters)
+    return INDEXES[index].scope(viewer, filters)
 
 
 def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchParams) -> SearchPage:
@@ -109,7 +69,7 @@ def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchPar
         query = Query(
             q,
             filters=filters,
-            facets=TALENT_FACETS if index == "talents" else DEMAND_FACETS,
+            facets=INDEXES[index].facets,
             sort=(params.sort,) if params.sort else (),
             semantic_ratio=ratio,
             vector=vector,
@@ -124,7 +84,6 @@ def run_search(indexer: Indexer, viewer: Viewer, index: Index, params: SearchPar
         raise SearchInvalid(detail=exc.code) from exc
 
 
-def range_of(lo: float | None, hi: float | None) -> Range | None:
-    if lo is None and hi is None:
-        return None
-    return Range(gte=lo, lte=hi)
+def params_of(query: SearchQuery, limit: int, offset: int) -> SearchParams:
+    """A validated query (the API's, the export's or the page's) as search parameters."""
+    return SearchParams(query.q, query.filters(), query.sort, query.semantic_ratio, limit, offset)

@@ -75,6 +75,35 @@ document.addEventListener("DOMContentLoaded", () => {
   window.setTimeout(poll, 1000);
 });
 
+// Imports: refresh a committing import's progress from the API until it ends, then reload.
+document.addEventListener("DOMContentLoaded", () => {
+  const card = document.querySelector("[data-import-id]");
+  if (!card || card.dataset.importStatus !== "committing") return;
+  const bar = card.querySelector("progress");
+  const text = card.querySelector(".progress-text");
+  const poll = async () => {
+    try {
+      const response = await fetch(`/api/v1/imports/${card.dataset.importId}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        const batch = await response.json();
+        if (bar) bar.value = batch.progress;
+        if (text) text.textContent = `${batch.progress}%`;
+        if (batch.status !== "committing") {
+          window.location.reload();
+          return;
+        }
+      }
+    } catch (error) {
+      // network hiccup: try again on the next tick
+    }
+    window.setTimeout(poll, 1000);
+  };
+  window.setTimeout(poll, 1000);
+});
+
 // Occupation coding: suggest the top 5 CSCO 2022 occupations for the title (demands) or the
 // position (talents) as the user types; a click fills the occupation code field.
 document.addEventListener("DOMContentLoaded", () => {

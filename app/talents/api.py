@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.accounts.deps import ApiViewer
+from app.access.deps import ApiViewer
 from app.context import app_context
 from app.db import SessionDep
 from app.i18n import locale_of

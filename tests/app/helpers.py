@@ -54,3 +54,41 @@ def page_login(client: TestClient, user: User) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+def run_import_jobs(client: TestClient, db: Any) -> list[int]:
+    """Run the commit jobs of every `committing` import now, as the job runner would (the
+    `client` fixture starts none), on sessions of the test's own connection."""
+    from sqlalchemy import select
+
+    from app.context import context_of
+    from app.imports.service import run_commit
+    from app.models import ImportBatch
+
+    key = context_of(client.app).settings.id_hash_key.get_secret_value()  # type: ignore[arg-type]
+    ids = list(db.scalars(select(ImportBatch.id).where(ImportBatch.status == "committing")))
+    for import_id in ids:
+        run_commit(sessions_in(db), import_id, str(key))
+    db.expire_all()
+    return ids
+
+
+def sessions_in(db: Any) -> Any:
+    """A session factory on the test's connection: a job's commits stay inside the test's
+    rolled-back transaction."""
+    from sqlalchemy.orm import Session
+
+    return lambda: Session(
+        bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+def commit_import(client: TestClient, db: Any, import_id: int, headers: dict[str, str]) -> Any:
+    """Commit an import through the API (202), run its job, and answer with the import's
+    final state: {"id", "status", **counts}."""
+    response = client.post(f"/api/v1/imports/{import_id}/commit", headers=headers)
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "committing"
+    run_import_jobs(client, db)
+    body = client.get(f"/api/v1/imports/{import_id}", headers=headers).json()
+    return {"id": body["id"], "status": body["status"], **(body["result"] or {})}

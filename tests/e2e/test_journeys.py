@@ -183,6 +183,9 @@ def test_post_demand_add_talent_run_matching_and_search(
     chamber.login(w.users["chamber"].username, PASSWORD)
     chamber.goto(f"/introductions/{intro.id}")
     chamber.shot("introduction_masked")
+    # no answer is pre-selected: the chamber picks "yes" itself
+    assert chamber.page.locator("input[name=interested]:checked").count() == 0
+    chamber.page.check("input[name=interested][value=yes]")
     chamber.page.click(f"form[action='/introductions/{intro.id}/interest'] button[type=submit]")
     chamber.page.wait_for_load_state()
 

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.searching.indexes import TALENTS
 from search import Document, EmbeddedBackend, MeiliBackend, SearchBackend
 from search.base import FloatVector, IndexSpec
-from search.schemas import TALENTS
 from tests.search.meili_server import MeiliServer, meili_session
 
 DIMENSIONS = 64
-SPEC = dataclasses.replace(TALENTS, vector_dimensions=DIMENSIONS)
+SPEC = TALENTS.settings(DIMENSIONS)
 _COUNTER = itertools.count()
 
 

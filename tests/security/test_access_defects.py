@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import ContactReveal, Demand, DuplicatePair, Enterprise, Introduction, User
 from app.models.enums import OrgKind, Role
 from tests.app.helpers import bearer, page_login
-from tests.app.test_review import seed_run
+from tests.app.review.test_review import seed_run
 from tests.factories import World, make_enterprise, make_talent, make_user, make_world
 
 

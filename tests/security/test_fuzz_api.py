@@ -48,7 +48,7 @@ EXAMPLES = {
 }
 ROLE_FREE = {"POST /api/v1/auth/token", "GET /healthz", "GET /api/v1/imports/templates/{kind}"}
 # They revoke the fuzzer's own token, after which every operation would only answer 401
-# (tested in tests/app/test_identity.py).
+# (tested in tests/app/accounts/test_identity.py).
 SIGN_OUTS = {"POST /api/v1/auth/logout", "DELETE /api/v1/auth/tokens/{token_id}"}
 
 

@@ -43,7 +43,7 @@ from tests.security.conftest import committed_world
 # scope (or its own new object) only.
 
 PUBLIC, DIRECTORY, LIST, READ, WRITE, OWN = "public", "directory", "list", "read", "write", "own"
-# They would end the sweep's own sign-in (tested in tests/app/test_identity.py).
+# They would end the sweep's own sign-in (tested in tests/app/accounts/test_identity.py).
 LOGOUTS = ("/logout", "/api/v1/auth/logout")
 # published: open demands shown to everyone on purpose; drafts, talents and the rest stay hidden
 PUBLISHED = "published"
@@ -206,7 +206,7 @@ RULES: dict[str, str] = {
     # the public page: no login, open demands only, never contact data
     "GET /public/demands": PUBLISHED,
     "POST /public/demands/{demand_id}/interest": PUBLIC,
-    # 人社局's queue of those sign-ups (scoping: tests/app/test_public.py)
+    # 人社局's queue of those sign-ups (scoping: tests/app/public/test_public.py)
     "GET /public-interests": LIST,
     "POST /public-interests/{interest_id}/{decision}": WRITE,
     "GET /api/v1/notifications": LIST,

@@ -1,8 +1,9 @@
 """Login throttling, session fixation, CSRF on every form, cookie flags, security headers, error
 bodies without secrets, and hostile text rendered inert.
 
-Extends tests/app/test_pages.py (one form without CSRF, the API token throttle, headers of the
-login page, one escaped summary): here every form, every kind of response, both cookie modes.
+Extends tests/app/service/test_pages.py (one form without CSRF, the API token throttle, headers
+of the login page, one escaped summary): here every form, every kind of response, both cookie
+modes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from app.i18n import translate
 from app.main import create_app
 from app.security import auth_fingerprint
 from tests.app.helpers import csrf_from, page_login
-from tests.app.test_imports import TALENT_HEADER, XLSX, talent_rows, xlsx
+from tests.app.imports.test_imports import TALENT_HEADER, XLSX, talent_rows, xlsx
 from tests.factories import PASSWORD, World
 from tests.security.conftest import committed_world
 from tests.security.test_idor_sweep import app_routes

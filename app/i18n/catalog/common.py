@@ -370,6 +370,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "enum.outcome.declined_by_enterprise": ("企业婉拒", "Declined by the enterprise"),
     "enum.outcome.declined_by_talent": ("人才婉拒", "Declined by the talent"),
     "field.hired_count": ("已录用人数", "Hired"),
+    "field.salary_range": ("月薪范围（元）", "Monthly salary (yuan)"),
     "field.open_headcount": ("待招人数", "Open headcount"),
     "nav.dispatches": ("派单", "Dispatch"),
     "nav.public_interests": ("公众报名", "Public sign-ups"),

@@ -1,6 +1,19 @@
 """The role home pages."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "home.todos": ("待办事项", "Waiting for you"),
+    "home.todos_none": ("目前没有待办事项", "Nothing is waiting for you"),
+    "home.todo.review": ("条推荐待审核", "suggestions to review"),
+    "home.todo.answer_interest": (
+        "个对接等待企业答复意向",
+        "introductions waiting for your answer",
+    ),
+    "home.todo.record_consent": (
+        "个对接等待登记人才意见",
+        "introductions waiting for the talent's consent",
+    ),
+    "home.todo.overdue_dispatches": ("个派单已逾期", "dispatches past their due date"),
+    "home.todo.open_dispatches": ("个派单等待推荐人选", "dispatches waiting for nominations"),
     "home.public_interests": ("公众报名待处理", "Public sign-ups waiting"),
     "home.welcome": ("您好，{name}", "Welcome, {name}"),
     "home.your_org": ("所属机构：{org}", "Organisation: {org}"),

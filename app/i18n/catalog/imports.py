@@ -33,10 +33,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.duplicates": ("疑似重复", "Possible duplicates"),
     "import.status.previewed": ("待确认", "Previewed"),
     "import.status.committed": ("已写入", "Committed"),
+    "import.status.committing": ("正在写入", "Committing"),
+    "import.status.failed": ("写入失败", "Failed"),
+    "import.progress": ("写入进度", "Commit progress"),
+    "import.committing_hint": (
+        "正在后台分批写入，本页会自动更新；也可以稍后刷新。",
+        "The rows are being written in the background, in chunks; this page updates itself, "
+        "or refresh it later.",
+    ),
+    "import.refresh": ("刷新", "Refresh"),
+    "import.failed": (
+        "写入失败：{message}。此前已写入的批次保留；再次确认将从中断处继续。",
+        "The commit failed: {message}. The chunks written before stay written; committing "
+        "again goes on from where it stopped.",
+    ),
+    "import.retry_button": ("继续写入", "Commit the rest"),
+    "import.flash.committing": ("正在写入导入数据", "The import is being committed"),
+    "error.import_commit_failed": (
+        "写入时出现意外错误",
+        "an unexpected error occurred while writing",
+    ),
+    "error.import_committer_gone": (
+        "确认写入的用户已不存在",
+        "the user who committed the import no longer exists",
+    ),
     "import.preview_title": ("导入预览：{filename}", "Import preview: {filename}"),
     "import.commit_hint": (
-        "确认后将在一个事务中写入 {n} 行有效数据，有错误的行将跳过。",
-        "Confirming writes the {n} valid rows in one transaction; rows with errors are skipped.",
+        "确认后将在后台分批写入 {n} 行有效数据，有错误的行将跳过。",
+        "Confirming writes the {n} valid rows in the background, in chunks; rows with errors "
+        "are skipped.",
     ),
     "import.commit_button": ("确认写入", "Commit"),
     "import.committed": (
@@ -48,7 +73,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.error_report": ("下载错误报告（.xlsx）", "Download the error report (.xlsx)"),
     "import.column": ("列", "Column"),
     "import.message": ("问题", "Problem"),
-    "import.flash.committed": ("导入已写入", "The import was committed"),
     "import.dup_reason.id_number": ("身份证号", "ID number"),
     "import.dup_reason.phone": ("手机号码", "phone number"),
     "import.dup_reason.email": ("电子邮箱", "e-mail"),

@@ -1,6 +1,8 @@
 """Introductions: double opt-in, contact reveal and outcomes."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "introductions.person_name": ("姓名", "Name"),
+    "introductions.answer_required": ("请选择“有意向”或“无意向”", "Choose yes or no"),
     "introductions.title": ("对接", "Introductions"),
     "introductions.one": ("对接", "Introduction"),
     "introductions.intro_agency": (

@@ -67,6 +67,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "matching.status": ("状态", "Status"),
     "matching.started": ("开始时间", "Started"),
     "matching.proposed": ("推荐对数", "Proposed pairs"),
+    "matching.phrase_level.high": ("意思高度相近", "very close in meaning"),
+    "matching.phrase_level.medium": ("意思相近", "close in meaning"),
+    "matching.phrase_level.low": ("略有关联", "loosely related"),
     "matching.total_score": ("推荐方案总分（最优）", "Total score (optimal)"),
     "matching.stable_total": ("稳定匹配总分", "Total score (stable)"),
     "matching.optimal_vs_stable": (

@@ -285,7 +285,7 @@ def test_two_reviewers_at_once_one_wins_the_other_gets_409(live_factory: Any, ba
 def test_a_rerun_respects_rejections_and_approvals(live_factory: Any) -> None:
     """Rejected pairs are never proposed again; approved pairs stay proposed and approved."""
     from app.matchruns.engine import execute_run
-    from tests.app.test_matchruns import seed
+    from tests.app.matchruns.test_matchruns import seed
 
     live = live_factory()  # not started: the engine runs here, synchronously
 

@@ -199,7 +199,7 @@ def test_a_decision_reason_is_checked_on_the_page_and_the_api(
     client: TestClient, world: World, db: Session
 ) -> None:
     from app.models import Introduction
-    from tests.app.test_review import bearer, seed_run
+    from tests.app.review.test_review import bearer, seed_run
 
     suggestion = seed_run(db, world)["first"]
     reviewer = bearer(client.app, world.users["reviewer"])

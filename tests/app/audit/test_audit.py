@@ -87,3 +87,52 @@ def test_audit_page_is_for_the_admin(client: TestClient, db: Session) -> None:
     page = client.get("/audit?entity=demands")
     assert page.status_code == 200
     assert "资深后端工程师" in page.text
+
+
+def test_audit_page_reads_in_words_and_filters_by_person_record_and_date(
+    client: TestClient, db: Session
+) -> None:
+    import csv
+    import io
+
+    from tests.app.helpers import page_login
+
+    w = make_world(db)
+    admin = w.users["admin"]
+    headers = token_headers(client, admin)
+    demand = w.demands["general"]
+    response = client.patch(
+        f"/api/v1/demands/{demand.id}", headers=headers, json={"title": "=资深后端工程师"}
+    )
+    assert response.status_code == 200
+    page_login(client, admin)
+    html = client.get(f"/audit?entity=demands&entity_id={demand.id}").text
+    # the record by the name of its kind, not by its table's name
+    assert f"需求 #{demand.id}" in html
+    assert "field.title" not in html
+    assert "=资深后端工程师" in html
+    # a talent created by the agency names its organisation, not "organization_id: 9"
+    client.cookies.clear()
+    kejiju = w.users["kejiju"]
+    created = client.post(
+        "/api/v1/talents",
+        headers=token_headers(client, kejiju),
+        json={"name": "周敏", "consent_date": "2026-02-01", "is_returnee": True},
+    )
+    assert created.status_code == 201, created.text
+    page_login(client, admin)
+    talent_html = client.get(f"/audit?entity=talents&entity_id={created.json()['id']}").text
+    assert kejiju.organization.name_zh in talent_html
+    assert "True" not in talent_html
+    # filters: by person (nothing of the admin's under the agency's name) and by date
+    by_agency = client.get(f"/audit?actor_id={kejiju.id}").text
+    assert "=资深后端工程师" not in by_agency
+    assert "周敏" in by_agency
+    assert "没有符合条件的记录" in client.get("/audit?until=2000-01-01").text
+    # the CSV carries the same words, and no cell of it is a formula
+    download = client.get(f"/audit?entity=demands&entity_id={demand.id}&format=csv")
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["时间", "操作人"]
+    assert any("→ =资深后端工程师" in cell for row in rows[1:] for cell in row)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -1,4 +1,5 @@
-"""FastAPI dependencies resolving the viewer from a bearer token or the page session."""
+"""The request dependencies: the viewer from a bearer token or the page session (`ApiViewer`,
+`PageViewer`, `resolve_viewer`), and the CSRF-checked form (`CheckedForm`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.access import Viewer
-from app.accounts.service import session_revoked, signed_in_user, token_user
+from app.access.sessions import session_revoked, signed_in_user, token_user
+from app.access.viewer import Viewer
 from app.context import app_context
 from app.db import SessionDep, set_actor, utcnow
 from app.errors import CsrfFailed, NotAuthenticated

@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.app.helpers import csrf_from, page_login
-from tests.app.test_imports import TALENT_HEADER, XLSX, talent_rows, xlsx
+from tests.app.helpers import csrf_from, page_login, run_import_jobs
+from tests.app.imports.test_imports import TALENT_HEADER, XLSX, talent_rows, xlsx
 from tests.factories import World, make_world
 
 
@@ -17,7 +17,9 @@ def world(db: Session) -> World:
     return make_world(db)
 
 
-def test_upload_preview_and_commit_through_the_pages(client: TestClient, world: World) -> None:
+def test_upload_preview_and_commit_through_the_pages(
+    client: TestClient, world: World, db: Session
+) -> None:
     page_login(client, world.users["kejiju"])
     page = client.get("/imports")
     assert page.status_code == 200
@@ -43,8 +45,17 @@ def test_upload_preview_and_commit_through_the_pages(client: TestClient, world: 
         follow_redirects=False,
     )
     assert r.status_code == 303
+    # While the job runs, the page shows its progress and polls (app.js), with a plain link.
+    running = BeautifulSoup(client.get(r.headers["location"] + "?lang=en").text, "html.parser")
+    card = running.select_one("#commit-progress")
+    assert card is not None
+    assert card["data-import-status"] == "committing"
+    assert card.select_one("progress") is not None
+    assert not running.select("#row-errors ~ form, form[action$='/commit']")
+    assert run_import_jobs(client, db)
     done = client.get(r.headers["location"] + "?lang=en")
     assert "2 created" in done.text
+    assert "commit-progress" not in done.text
 
 
 def test_bad_file_re_renders_the_form_with_the_message(client: TestClient, world: World) -> None:

@@ -27,7 +27,7 @@ from app.models.enums import OrgKind, Role
 from tests.app.helpers import page_login, token_headers
 from tests.factories import PASSWORD, World, make_talent, make_user, make_world
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

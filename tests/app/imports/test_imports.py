@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.context import context_of
 from app.models import Demand, Enterprise, ImportBatch, Talent
 from app.models.enums import OrgKind
-from tests.app.helpers import token_headers
+from tests.app.helpers import commit_import, token_headers
 from tests.factories import World, credit_code, make_talent, make_world
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,7 +143,7 @@ def test_preview_then_commit_then_reupload_creates_nothing(
     assert count(db, Talent) == before, "a preview writes nothing"
     assert client.get(f"/api/v1/imports/{body['id']}", headers=h).json()["rows_valid"] == 30
 
-    result = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h).json()
+    result = commit_import(client, db, body["id"], h)
     assert result["created"] == 30
     assert result["updated"] == 0
     assert count(db, Talent) == before + 30
@@ -153,7 +153,7 @@ def test_preview_then_commit_then_reupload_creates_nothing(
     second = upload(client, h, "talents", content).json()
     assert second["to_create"] == 0
     assert second["to_update"] == 30
-    result = client.post(f"/api/v1/imports/{second['id']}/commit", headers=h).json()
+    result = commit_import(client, db, second["id"], h)
     assert result == {"id": second["id"], "status": "committed", "created": 0, "updated": 0,
                       "unchanged": 30, "skipped": 0}  # fmt: skip
     assert count(db, Talent) == before + 30
@@ -163,10 +163,10 @@ def test_changed_rows_update_by_external_key(client: TestClient, world: World, d
     h = headers(client, world, "kejiju")
     rows = talent_rows(3)
     first = upload(client, h, "talents", xlsx([TALENT_HEADER, *rows])).json()
-    client.post(f"/api/v1/imports/{first['id']}/commit", headers=h)
+    commit_import(client, db, first["id"], h)
     rows[1][5] = "清华大学"
     second = upload(client, h, "talents", xlsx([TALENT_HEADER, *rows])).json()
-    result = client.post(f"/api/v1/imports/{second['id']}/commit", headers=h).json()
+    result = commit_import(client, db, second["id"], h)
     assert (result["created"], result["updated"], result["unchanged"]) == (0, 1, 2)
     talent = db.scalar(select(Talent).where(Talent.external_key == "KJ-0001"))
     assert talent is not None
@@ -235,7 +235,7 @@ def test_cells_as_people_type_them(client: TestClient, world: World, db: Session
     ]  # fmt: skip
     body = upload(client, h, "talents", xlsx([header, *rows])).json()
     assert body["errors"] == [], body["errors"]
-    client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
+    commit_import(client, db, body["id"], h)
     li = db.scalar(select(Talent).where(Talent.external_key == "A-1"))
     assert li is not None
     assert (li.name, li.education, li.birth_year, li.phone) == (
@@ -431,7 +431,7 @@ def test_office_imports_for_a_named_agency(client: TestClient, world: World, db:
     org = world.orgs[OrgKind.science_bureau]
     body = upload(client, h, "talents", xlsx([TALENT_HEADER, *talent_rows(2, prefix="OF")]),
                   organization_id=str(org.id)).json()  # fmt: skip
-    client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
+    commit_import(client, db, body["id"], h)
     assert (
         count(db, Talent, Talent.external_key.like("OF-%"), Talent.organization_id == org.id) == 2
     )
@@ -450,7 +450,7 @@ def test_chamber_imports_enterprises_and_their_demands(
     assert body["rows_valid"] == 1
     assert body["errors"][0]["row"] == 3
     assert body["errors"][0]["code"] == "credit_code_taken"
-    client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
+    commit_import(client, db, body["id"], h)
     new = db.scalar(select(Enterprise).where(Enterprise.credit_code == code))
     assert new is not None
     assert new.chamber_id == world.orgs[OrgKind.general_chamber].id
@@ -464,7 +464,7 @@ def test_chamber_imports_enterprises_and_their_demands(
     assert {(e["row"], e["code"]) for e in body["errors"]} == {
         (3, "enterprise_unknown"), (4, "salary_range"),
     }  # fmt: skip
-    result = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h).json()
+    result = commit_import(client, db, body["id"], h)
     assert (result["created"], result["skipped"]) == (1, 2)
     assert count(db, Demand, Demand.enterprise_id == new.id) == 1
 
@@ -485,7 +485,7 @@ def test_agency_export_reimports_as_is(client: TestClient, world: World, db: Ses
         assert r.status_code == 200, r.text
         body = upload(client, h, "talents", r.content, f"export.{fmt}").json()
         assert (body["rows_read"], body["errors"]) == (total, []), body["errors"]
-        result = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h).json()
+        result = commit_import(client, db, body["id"], h)
         assert (result["created"], result["updated"], result["unchanged"]) == (0, 0, total)
     evil = db.scalar(select(Talent).where(Talent.external_key == "K-EVIL"))
     assert evil is not None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
 from app.context import context_of
@@ -316,6 +318,9 @@ def test_pages_show_progress_history_ranked_lists_and_weights(live: Any) -> None
     run_page = live.client.get(run_url)
     assert run_page.status_code == 200
     assert "数据分析师" in run_page.text
+    # totals are rounded for people, never shown to four decimals
+    shown = BeautifulSoup(run_page.text, "html.parser").select(".cards .stat")
+    assert all(re.fullmatch(r"\d+(\.\d)?", s.get_text(strip=True)) for s in shown), shown
     with live.session() as s:
         first = s.scalar(
             select(Suggestion).where(Suggestion.match_run_id == run_id).order_by(Suggestion.id)

@@ -3,13 +3,13 @@ job title is pulled towards its likely occupations (a boost, never a filter)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from app.searching.indexes import DEMANDS
 from app.searching.occupations import (
     coder_ready,
     expand_vector,
@@ -19,7 +19,6 @@ from app.searching.occupations import (
 from matching import load_encoder
 from matching.occupations import default_coder
 from search import Document, EmbeddedBackend, Query
-from search.schemas import DEMANDS
 
 # (title, description, occupation code)
 DEMANDS_ROWS = [
@@ -45,7 +44,7 @@ def encoder() -> Any:
 @pytest.fixture
 def backend(tmp_path: Path, encoder: Any) -> Any:
     backend = EmbeddedBackend(tmp_path / "s.sqlite3")
-    backend.ensure_index(dataclasses.replace(DEMANDS, vector_dimensions=encoder.dim))
+    backend.ensure_index(DEMANDS.settings(encoder.dim))
     vectors = encoder.encode([f"{t} {d}" for t, d, _ in DEMANDS_ROWS])
     backend.upsert(
         "demands",

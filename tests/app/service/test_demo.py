@@ -44,7 +44,7 @@ DEMO_USERS = [
     "waiban",
 ]
 PLACEMENT = {"chamber", "enterprise", "organization", "created_by", "created_at"}
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CSCO_CANDIDATES = [
     ROOT.parent / "shared" / "data" / "csco2022_occupations_zh" / "csco22.csv",
     ROOT / "matching" / "data" / "csco22.csv",

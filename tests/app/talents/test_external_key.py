@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Talent
-from tests.app.helpers import csrf_from, page_login, token_headers
-from tests.app.test_imports import TALENT_HEADER, upload, xlsx
+from tests.app.helpers import csrf_from, page_login, run_import_jobs, token_headers
+from tests.app.imports.test_imports import TALENT_HEADER, upload, xlsx
 from tests.factories import World, make_talent, make_world
 
 
@@ -108,7 +108,8 @@ def test_the_import_preview_refuses_a_taken_key_and_the_commit_writes_no_such_ro
     assert errors == {(2, "external_key_taken"), (4, "external_key_taken")}, body["errors"]
     assert body["rows_valid"] == 2
     r = client.post(f"/api/v1/imports/{body['id']}/commit", headers=h)
-    assert r.status_code == 200, r.text
+    assert r.status_code == 202, r.text
+    assert run_import_jobs(client, db) == [body["id"]]
     keys = select(Talent.external_key, func.count()).group_by(Talent.external_key)
     assert dict(list(db.execute(keys.where(Talent.external_key.is_not(None))))) == {
         "KJ-001": 1,

@@ -139,7 +139,7 @@ def test_batch_scan_finds_fuzzy_names_across_agencies(
 def test_import_preview_reports_other_agencies_duplicates_by_agency_only(
     client: TestClient, world: World
 ) -> None:
-    from tests.app.test_imports import TALENT_HEADER, talent_rows, upload, xlsx
+    from tests.app.imports.test_imports import TALENT_HEADER, talent_rows, upload, xlsx
 
     rows = talent_rows(2)
     rows[0][7] = world.talents["renshe"].phone

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.introductions.service import family_name
 from app.models import ContactReveal, Notification, PairDecision, Suggestion
 from tests.app.helpers import csrf_from, page_login
-from tests.app.test_review import bearer, seed_run
+from tests.app.review.test_review import bearer, seed_run
 from tests.factories import World, make_world
 
 
@@ -134,6 +134,12 @@ def test_double_opt_in_reveals_contact_only_after_both_yes_and_logs_it(
     ]
     office = client.get(f"/api/v1/introductions/{intro_id}/reveals", headers=h["reviewer"])
     assert len(office.json()) == 2
+    # the agency's page names who saw the contact as a person of an organisation
+    page_login(client, world.users["kejiju"])
+    seen = client.get(f"/introductions/{intro_id}").text
+    chamber_user = world.users["chamber"]
+    assert f"{chamber_user.display_name}（{chamber_user.organization.name_zh}）" in seen
+    client.cookies.clear()
     r = client.get(f"/api/v1/introductions/{intro_id}/reveals", headers=h["enterprise"])
     assert r.status_code == 403
     assert db.scalar(select(ContactReveal.username).limit(1)) == world.users["enterprise"].username
@@ -294,6 +300,11 @@ def test_introduction_pages_walk_both_sides_through_the_forms(
     assert "李明" not in page.text
     assert world.talents["kejiju"].phone not in page.text
     token = csrf_from(page.text)
+    assert 'value="yes" checked' not in page.text  # no answer is pre-selected
+    assert "姓名" in page.text  # a person is named as a person, not as a "名称"
+    r = client.post(f"/introductions/{intro_id}/interest", data={"csrf_token": token, "reason": ""})
+    assert r.status_code == 422
+    assert "请选择“有意向”或“无意向”" in r.text
     r = client.post(
         f"/introductions/{intro_id}/interest",
         data={"csrf_token": token, "interested": "no", "reason": ""},
