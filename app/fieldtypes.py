@@ -115,6 +115,12 @@ def _phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalize_phone(value: str) -> str:
+    """A phone number in its stored form (mainland numbers national, others E.164); raises
+    PydanticCustomError ``phone_invalid`` for anything that is not a valid number."""
+    return _phone(value)
+
+
 def _email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized

@@ -243,3 +243,30 @@ def live_factory(backend: str, tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def live(live_factory: Any) -> Live:
     return live_factory().start()  # type: ignore[no-any-return]
+
+
+class Inbox:
+    """A real SMTP server's mailbox (aiosmtpd): what the service sent, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        from email import message_from_bytes
+
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Any, Inbox]]:
+    """A local SMTP server on a free loopback port, and its inbox."""
+    from aiosmtpd.controller import Controller
+
+    from tests.search.meili_server import free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,10 +12,10 @@ from app.access.deps import CheckedForm, PageViewer
 from app.accounts import throttles
 from app.accounts.api import client_address
 from app.context import app_context
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.errors import FieldErrors, TooManyAttempts, render_field_errors
 from app.i18n import locale_of
-from app.models.enums import Education
+from app.models.enums import INDUSTRY_SECTIONS, DemandKind, Education
 from app.public import service
 from app.web import Pager, flash, offset_param, redirect, render
 
@@ -37,22 +38,40 @@ def _page(
     demand_id: int | None = None,
     status_code: int = 200,
 ) -> Response:
-    q = (request.query_params.get("q") or "").strip()[:100]
+    # the search word survives a sign-up: the interest form carries it back
+    q = (request.query_params.get("q") or (values or {}).get("q") or "").strip()[:100]
     offset = offset_param(request)
-    demands, total = service.open_demands(session, q or None, limit=PAGE_SIZE, offset=offset)
+    kind = request.query_params.get("kind")
+    kind = kind if kind in DemandKind.__members__ else None
+    industry = request.query_params.get("industry")
+    industry = industry if industry in INDUSTRY_SECTIONS else None
+    today = utcnow().astimezone(app_context(request).settings.zone).date()
+    demands, total = service.open_demands(
+        session,
+        q or None,
+        today=today,
+        kind=kind,
+        industry=industry,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
     return render(
         request,
         "public/demands.html",
         {
             "demands": demands,
             "q": q,
+            "kind": kind or "",
+            "industry": industry or "",
+            "kinds": list(DemandKind),
+            "industries": INDUSTRY_SECTIONS,
             "pager": Pager(total, PAGE_SIZE, offset),
             "stamp": service.form_stamp(_secret(request)),
             "errors": errors or {},
             "values": values or {},
             "error_demand": demand_id,
             "educations": list(Education),
-            "consent_text": service.CONSENT_TEXT,
+            "consent_text": service.consent_text(locale_of(request)),
         },
         status_code=status_code,
     )
@@ -83,7 +102,7 @@ def register_interest(
     if wait := throttles.take(session, key, limit=MAX_PER_HOUR, window_s=3600):
         raise TooManyAttempts(retry_after_s=wait)
     try:
-        service.register_interest(session, demand_id, values)
+        service.register_interest(session, demand_id, values, locale=locale)
     except FieldErrors as exc:  # raised before anything is written
         throttles.give_back(session, key)  # only registrations count against the address
         errors = {e["field"]: e["message"] for e in render_field_errors(exc.errors, locale)}
@@ -91,7 +110,8 @@ def register_interest(
                      status_code=422)  # fmt: skip
     session.commit()
     flash(request, "public.thanks")
-    return redirect("/public/demands")
+    q = values.get("q", "").strip()[:100]
+    return redirect("/public/demands" + (f"?{urlencode({'q': q})}" if q else ""))
 
 
 # ------------------------------------------------------------------------------ the queue

@@ -22,8 +22,8 @@ from app.access.policies import public_interests as policy
 from app.access.policies.public_interests import PublicInterestAction
 from app.db import paginate, utcnow
 from app.errors import AppError, Conflict, FieldErrors, NotFound
-from app.fieldtypes import check_text
-from app.models import Demand, Organization, PublicInterest, Talent
+from app.fieldtypes import check_text, normalize_phone
+from app.models import Demand, Enterprise, Organization, PublicInterest, Talent
 from app.models.enums import DemandStatus, Education, OrgKind, TalentStatus
 
 _TEXT_FIELDS = ("name", "phone", "email", "education", "major", "summary")
@@ -31,12 +31,21 @@ _TEXT_FIELDS = ("name", "phone", "email", "education", "major", "summary")
 MIN_SECONDS = 3
 #: A form older than this has expired.
 MAX_AGE_S = 24 * 3600
-CONSENT_TEXT = (
-    "本人同意人才超市及人社局使用所填信息与我联系并用于岗位匹配 / "
-    "I agree that the talent supermarket and the HRSS bureau use these details to contact me "
-    "and to match me with jobs"
-)
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+#: The consent the person ticks, in the language of the page they saw; the registration keeps
+#: the very text shown.
+CONSENT_TEXTS = {
+    "zh": "本人同意人才超市及人社局使用所填信息与我联系并用于岗位匹配",
+    "en": (
+        "I agree that the talent supermarket and the HRSS bureau use these details to contact "
+        "me and to match me with jobs"
+    ),
+}
+
+
+def consent_text(locale: str) -> str:
+    return CONSENT_TEXTS.get(locale, CONSENT_TEXTS["zh"])
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -45,12 +54,32 @@ class NoIntakeAgency(AppError):
 
 
 def open_demands(
-    session: Session, q: str | None, *, limit: int, offset: int
+    session: Session,
+    q: str | None,
+    *,
+    today: dt.date,
+    kind: str | None = None,
+    industry: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Demand], int]:
-    stmt = select(Demand).where(Demand.status == DemandStatus.open.value)
+    """Open demands the public may see: not past their deadline (`today` in the office's time
+    zone), filtered by words in the title or description, kind and industry."""
+    stmt = (
+        select(Demand)
+        .join(Demand.enterprise)
+        .where(
+            Demand.status == DemandStatus.open.value,
+            or_(Demand.deadline.is_(None), Demand.deadline >= today),
+        )
+    )
     if q:
         like = "%" + q.replace("\\", "").replace("%", "").replace("_", "") + "%"
         stmt = stmt.where(or_(Demand.title.ilike(like), Demand.description.ilike(like)))
+    if kind:
+        stmt = stmt.where(Demand.kind == kind)
+    if industry:
+        stmt = stmt.where(Enterprise.industry == industry)
     return paginate(session, stmt.order_by(Demand.id.desc()), limit=limit, offset=offset)
 
 
@@ -72,8 +101,11 @@ def stamp_ok(secret: str, stamp: str) -> bool:
     return isinstance(shown, int) and time.time() - shown >= MIN_SECONDS
 
 
-def register_interest(session: Session, demand_id: int, form: dict[str, str]) -> PublicInterest:
-    """Validate the form and create the draft talent and the interest row; FieldErrors."""
+def register_interest(
+    session: Session, demand_id: int, form: dict[str, str], *, locale: str = "zh"
+) -> PublicInterest:
+    """Validate the form and create the draft talent and the interest row (keeping the consent
+    text shown in `locale`); FieldErrors."""
     demand = session.get(Demand, demand_id)
     if demand is None or demand.status != DemandStatus.open.value:
         raise NotFound()
@@ -100,8 +132,11 @@ def register_interest(session: Session, demand_id: int, form: dict[str, str]) ->
 
     name = need("name", 100)
     phone = need("phone", 30)
-    if phone and not _PHONE.match(phone):
-        errors.append({"field": "phone", "code": "phone_invalid", "params": {}})
+    if phone:
+        try:  # the same rule and normal form as every other phone field
+            phone = normalize_phone(phone)
+        except PydanticCustomError:
+            errors.append({"field": "phone", "code": "phone_invalid", "params": {}})
     email = form.get("email", "").strip()
     if email and (len(email) > 254 or not _EMAIL.match(email)):
         errors.append({"field": "email", "code": "email_invalid", "params": {}})
@@ -142,7 +177,7 @@ def register_interest(session: Session, demand_id: int, form: dict[str, str]) ->
         demand_id=demand.id,
         talent_id=talent.id,
         organization_id=hrss.id,
-        consent_text=CONSENT_TEXT,
+        consent_text=consent_text(locale),
         consent_at=now,
     )
     session.add(interest)

@@ -9,13 +9,11 @@ import datetime as dt
 import io
 import json
 import time
-from collections.abc import Callable, Iterator
-from email import message_from_bytes
+from collections.abc import Callable
 from email.header import decode_header, make_header
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
@@ -26,7 +24,6 @@ from app.matchruns.engine import execute_run
 from app.models import Demand, MatchRun, Talent
 from tests.app.helpers import csrf_from, page_login, token_headers
 from tests.factories import World, make_demand, make_talent, make_world
-from tests.search.meili_server import free_port
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -426,24 +423,6 @@ def test_a_text_without_words_is_indexed_by_keyword_and_does_not_block_the_outbo
 
 
 # --- mail ------------------------------------------------------------------------------------
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def test_a_newline_in_a_stored_demand_title_does_not_stop_the_mail(

@@ -4,35 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
-from email import message_from_bytes
 from email.header import decode_header, make_header
 from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from tests.app.helpers import token_headers
 from tests.factories import make_world
-from tests.search.meili_server import free_port
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def test_a_dispatch_notifies_the_agency_by_email(live_factory: Any, smtp: Any) -> None:

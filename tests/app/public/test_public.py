@@ -83,12 +83,30 @@ def test_interest_becomes_a_draft_talent_in_hrss_queue(
         hrss.id,
         "new",
     )
-    assert interest.consent_text == service.CONSENT_TEXT
+    assert interest.consent_text == service.CONSENT_TEXTS["zh"]  # the text shown, in Chinese
     assert interest.consent_at is not None
     assert (talent.status, talent.organization_id, talent.name) == ("inactive", hrss.id, "赵磊")
     assert talent.consent_date is not None
     assert talent.consent_scope == "public_interest"
     assert "人社局将与您联系" in client.get("/public/demands").text
+
+
+def test_public_page_speaks_one_language_checks_phones_and_keeps_the_search_word(
+    app: Any, client: Any, db: Session, world: World
+) -> None:
+    zh = client.get("/public/demands").text
+    assert service.CONSENT_TEXTS["zh"] in zh
+    assert service.CONSENT_TEXTS["en"] not in zh  # not both languages at once
+    assert service.CONSENT_TEXTS["en"] in client.get("/public/demands?lang=en").text
+    demand = world.demands["general"]
+    seven_digits = _post(client, app, demand.id, phone="1390000")
+    assert seven_digits.status_code == 422
+    assert _count(db) == 0
+    done = _post(client, app, demand.id, phone="+86 139 0000 1111", q="Python")
+    assert done.status_code == 303
+    assert done.headers["location"] == "/public/demands?q=Python"
+    talent = db.get_one(Talent, db.scalars(select(PublicInterest)).one().talent_id)
+    assert talent.phone == "13900001111"  # stored in the same normal form as everywhere
 
 
 @pytest.mark.parametrize(
@@ -220,3 +238,27 @@ def test_reviewers_read_the_queue_but_cannot_decide(
     page_login(client, world.users["chamber"])
     assert client.get("/public-interests").status_code == 403
     assert client.get("/public-interests?offset=²").status_code == 403
+
+
+def test_public_page_hides_expired_demands_shows_terms_and_filters(
+    client: Any, db: Session, world: World
+) -> None:
+    import datetime as dt
+
+    general, youth = world.demands["general"], world.demands["youth"]
+    general.salary_min, general.salary_max = 15000, 25000
+    general.deadline = dt.date.today() + dt.timedelta(days=30)
+    youth.deadline = dt.date.today() - dt.timedelta(days=3)  # past its deadline
+    db.flush()
+    page = client.get("/public/demands").text
+    assert general.title in page
+    assert "15000–25000" in page
+    assert general.deadline.isoformat() in page
+    assert youth.title not in page  # an expired demand is no longer advertised
+    industry = world.enterprises["general"].industry
+    other = next(x for x in "ABCDEFGHIJKLMNOPQRST" if x != industry)
+    assert general.title in client.get(f"/public/demands?industry={industry}").text
+    assert general.title not in client.get(f"/public/demands?industry={other}").text
+    other_kind = "project" if general.kind != "project" else "job"
+    assert general.title not in client.get(f"/public/demands?kind={other_kind}").text
+    assert general.title in client.get(f"/public/demands?kind={general.kind}").text
