@@ -35,7 +35,12 @@ from app.models.states import (
     Machine,
     check_transition,
 )
-from app.notifications.service import enterprise_side_users, notify, organization_users
+from app.notifications.service import (
+    enterprise_side_users,
+    mark_handled,
+    notify,
+    organization_users,
+)
 
 
 class IntroductionAlreadyAnswered(AppError):
@@ -170,6 +175,7 @@ def answer_interest(
         answer="yes" if interested else "no",
     )
     session.flush()
+    mark_handled(session, viewer, f"/introductions/{intro.id}")
     return intro
 
 
@@ -207,6 +213,7 @@ def record_consent(
         answer="yes" if consent else "no",
     )
     session.flush()
+    mark_handled(session, viewer, f"/introductions/{intro.id}")
     return intro
 
 
@@ -297,6 +304,7 @@ def record_outcome(
         outcome=outcome.value,
     )
     session.flush()
+    mark_handled(session, viewer, f"/introductions/{intro.id}")
     return intro
 
 

@@ -122,3 +122,20 @@ def mark_read(session: Session, viewer: Viewer, notification_id: int | None) -> 
     result = session.execute(stmt.values(read_at=utcnow()))
     session.flush()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def mark_handled(session: Session, viewer: Viewer, link: str) -> int:
+    """The viewer acted on what notifications linking to `link` asked for: they are read now,
+    for the viewer and for colleagues of its organisation who were told the same."""
+    colleagues = select(User.id).where(User.organization_id == viewer.organization_id)
+    result = session.execute(
+        update(Notification)
+        .where(
+            Notification.link == link,
+            Notification.read_at.is_(None),
+            Notification.user_id.in_(colleagues),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -335,3 +335,33 @@ def test_introduction_pages_walk_both_sides_through_the_forms(
     r = client.post(f"/introductions/{intro_id}/contact", data={"csrf_token": csrf_from(page.text)})
     assert r.status_code == 200
     assert world.talents["kejiju"].phone in r.text
+
+
+def test_acting_on_an_introduction_marks_its_notifications_read(
+    client: Any, db: Session, world: World, sugg: dict[str, Suggestion], h: Any
+) -> None:
+    intro_id = approve(client, h, sugg["first"])
+    link = f"/introductions/{intro_id}"
+
+    def unread(user: str) -> int:
+        return len(
+            db.scalars(
+                select(Notification).where(
+                    Notification.user_id == world.users[user].id,
+                    Notification.link == link,
+                    Notification.read_at.is_(None),
+                )
+            ).all()
+        )
+
+    assert unread("enterprise") == 1  # told of the new introduction
+    assert unread("kejiju") == 1
+    r = client.post(f"/api/v1{link}/interest", headers=h["enterprise"], json={"interested": True})
+    assert r.status_code == 200, r.text
+    assert unread("enterprise") == 0  # answered: its to-do is done
+    assert unread("kejiju") >= 1  # the agency still has to ask the talent
+    r = client.post(
+        f"/api/v1{link}/consent", headers=h["kejiju"], json={"consent": True, "method": "phone"}
+    )
+    assert r.status_code == 200, r.text
+    assert unread("kejiju") == 0
