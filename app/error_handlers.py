@@ -179,7 +179,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _database(request: Request, exc: DBAPIError) -> Response:
         # The database is unreachable (restarted, network): 503, and the pool's pre-ping
         # replaces the dead connections once it is back. Any other database error is a bug.
-        text = str(exc.orig).lower()
+        # SQLite rolls the whole transaction back on a full disk, so a savepoint being
+        # released afterwards fails with "no such savepoint": the cause is in the chain.
+        causes: list[BaseException] = []
+        cause: BaseException | None = exc
+        while cause is not None and len(causes) < 8:
+            causes.append(cause)
+            cause = cause.__cause__ or cause.__context__
+        text = " ".join(str(getattr(c, "orig", None) or c) for c in causes).lower()
         if "disk is full" in text or "no space left" in text or "disk full" in text:
             log.error("storage full on %s %s: %s", request.method, request.url.path, exc.orig)
             return _respond(request, 507, "storage_full")
