@@ -257,6 +257,15 @@ class Inbox:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
+    def wait(self, timeout_s: float = 10) -> None:
+        """Wait until a message arrived (mail goes out from a thread after the commit)."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while not self.messages:
+            assert time.monotonic() < deadline, "no e-mail arrived"
+            time.sleep(0.1)
+
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Any, Inbox]]:

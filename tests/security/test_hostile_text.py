@@ -23,6 +23,7 @@ from app.context import context_of
 from app.matchruns.engine import execute_run
 from app.models import Demand, MatchRun, Talent
 from tests.app.helpers import csrf_from, page_login, token_headers
+from tests.app.imports.test_imports import upload
 from tests.factories import World, make_demand, make_talent, make_world
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -233,12 +234,7 @@ def test_an_import_row_with_a_control_character_is_a_row_error(
 ) -> None:
     h = token_headers(client, world.users["kejiju"])
     content = "姓名,授权日期,技能\n王\x01五,2026-03-01,Python\n赵六,2026-03-01,a\x0bb\n"
-    response = client.post(
-        "/api/v1/imports",
-        headers=h,
-        data={"kind": "talents"},
-        files={"file": ("data.csv", content.encode("utf-8"), "text/csv")},
-    )
+    response = upload(client, h, "talents", content.encode("utf-8"), "data.csv")
     assert response.status_code in (200, 201), response.text
     body = response.json()
     assert body["rows_valid"] == 0
@@ -443,10 +439,7 @@ def test_a_newline_in_a_stored_demand_title_does_not_stop_the_mail(
         json={"organization_id": w.users["kejiju"].organization_id, "due_date": due},
     )
     assert response.status_code in (200, 201), response.text
-    deadline = time.monotonic() + 10
-    while not inbox.messages:
-        assert time.monotonic() < deadline, "no e-mail arrived"
-        time.sleep(0.1)
+    inbox.wait()
     [message] = inbox.messages
     assert message["Bcc"] is None
     subject = str(make_header(decode_header(message["Subject"])))
@@ -503,12 +496,7 @@ def test_the_import_error_report_escapes_its_header_and_cells(
 ) -> None:
     h = token_headers(client, world.users["kejiju"])
     content = "姓名,授权日期,=cmd|' /C calc'!A0\n王五,不是日期,@SUM(1+1)\n"
-    body = client.post(
-        "/api/v1/imports",
-        headers=h,
-        data={"kind": "talents"},
-        files={"file": ("data.csv", content.encode("utf-8"), "text/csv")},
-    ).json()
+    body = upload(client, h, "talents", content.encode("utf-8"), "data.csv").json()
     report = client.get(f"/api/v1/imports/{body['id']}/errors.xlsx", headers=h)
     assert report.status_code == 200, report.text
     cells = xlsx_cells(report.content)
