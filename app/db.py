@@ -218,11 +218,18 @@ def lock_row(session: Session, entity: type[_Row], row_id: int) -> _Row | None:
     return session.scalars(stmt).unique().one_or_none()
 
 
-def paginate(session: Session, stmt: Any, *, limit: int, offset: int) -> tuple[list[Any], int]:
-    """One page of `stmt`'s rows and the total count of the unpaged statement."""
+def count_rows(session: Session, stmt: Any) -> int:
+    """How many rows `stmt` selects (its ordering dropped)."""
     from sqlalchemy import func, select
 
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return int(
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
+
+
+def paginate(session: Session, stmt: Any, *, limit: int, offset: int) -> tuple[list[Any], int]:
+    """One page of `stmt`'s rows and the total count of the unpaged statement."""
+    total = count_rows(session, stmt)
     items = list(session.scalars(stmt.limit(limit).offset(offset)).unique())
     return items, total
 

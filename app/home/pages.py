@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.access import Viewer
@@ -22,7 +21,7 @@ from app.access.policies.talents import TalentAction
 from app.access.policies.users import UserAction
 from app.access.rules import role_word
 from app.context import app_context
-from app.db import SessionDep, utcnow
+from app.db import SessionDep, count_rows, utcnow
 from app.demands.service import scoped_demands
 from app.models import Demand, Dispatch, Introduction, MatchRun, Suggestion, Talent
 from app.models.enums import DemandStatus, TalentStatus
@@ -39,7 +38,7 @@ def _home_counts(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
     counts = [
         (
             "home.open_demands",
-            session.scalar(select(func.count()).select_from(open_demands.subquery())) or 0,
+            count_rows(session, open_demands),
         ),
         (
             "home.open_headcount",
@@ -51,10 +50,7 @@ def _home_counts(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
         counts.append(
             (
                 "home.enterprises",
-                session.scalar(
-                    select(func.count()).select_from(access.enterprises.listed(viewer).subquery())
-                )
-                or 0,
+                count_rows(session, access.enterprises.listed(viewer)),
             )
         )
     if access.talents.can(viewer, TalentAction.read):
@@ -62,7 +58,7 @@ def _home_counts(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
         counts.append(
             (
                 "home.active_talents",
-                session.scalar(select(func.count()).select_from(active.subquery())) or 0,
+                count_rows(session, active),
             )
         )
     return counts
@@ -74,10 +70,6 @@ COUNT_LINKS = {
     "home.enterprises": "/enterprises",
     "home.active_talents": "/talents?status=active",
 }
-
-
-def _count(session: Session, stmt: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
 def _todos(session: Session, viewer: Viewer, zone: dt.tzinfo) -> list[tuple[str, int, str]]:
@@ -96,25 +88,29 @@ def _todos(session: Session, viewer: Viewer, zone: dt.tzinfo) -> list[tuple[str,
                 Suggestion.match_run_id == latest,
                 Suggestion.status == SuggestionStatus.pending.value,
             )
-            todos.append(("home.todo.review", _count(session, pending), "/review"))
+            todos.append(("home.todo.review", count_rows(session, pending), "/review"))
     waiting = access.introductions.readable(viewer).where(
         Introduction.status == IntroductionStatus.pending.value
     )
     if access.introductions.can(viewer, IntroductionAction.answer_interest):
         unanswered = waiting.where(Introduction.interested.is_(None))
-        todos.append(("home.todo.answer_interest", _count(session, unanswered), "/introductions"))
+        todos.append(
+            ("home.todo.answer_interest", count_rows(session, unanswered), "/introductions")
+        )
     if access.introductions.can(viewer, IntroductionAction.record_consent):
         unasked = waiting.where(Introduction.consent.is_(None))
-        todos.append(("home.todo.record_consent", _count(session, unasked), "/introductions"))
+        todos.append(("home.todo.record_consent", count_rows(session, unasked), "/introductions"))
     if access.dispatches.can(viewer, DispatchAction.read):
         today = utcnow().astimezone(zone).date()
         open_tasks = access.dispatches.readable(viewer).where(Dispatch.status == "open")
         overdue = open_tasks.where(Dispatch.due_date < today)
         todos.append(
-            ("home.todo.overdue_dispatches", _count(session, overdue), "/dispatches?overdue=1")
+            ("home.todo.overdue_dispatches", count_rows(session, overdue), "/dispatches?overdue=1")
         )
         if access.dispatches.can(viewer, DispatchAction.nominate):
-            todos.append(("home.todo.open_dispatches", _count(session, open_tasks), "/dispatches"))
+            todos.append(
+                ("home.todo.open_dispatches", count_rows(session, open_tasks), "/dispatches")
+            )
     waiting_signups = queue_size(session, viewer)
     todos.append(("home.public_interests", waiting_signups, "/public-interests"))
     return [todo for todo in todos if todo[1]]
